@@ -1,0 +1,128 @@
+/**
+ * Every error the core can raise. Each carries a stable `code`; the CSI adapter owns the single table
+ * that maps codes to gRPC status. Constructors have no side effects and messages name the offending
+ * value, so an operator can act on them without reading logs.
+ */
+export type DomainErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'VOLUME_NOT_FOUND'
+  | 'SNAPSHOT_NOT_FOUND'
+  | 'NODE_NOT_FOUND'
+  | 'VOLUME_ALREADY_EXISTS'
+  | 'INCOMPATIBLE_ATTACHMENT'
+  | 'MAX_VOLUMES_PER_NODE'
+  | 'INSUFFICIENT_CAPACITY'
+  | 'VOLUME_ATTACHED_ELSEWHERE'
+  | 'VOLUME_BUSY'
+  | 'CONCURRENT_MODIFICATION'
+  | 'CAPACITY_OUT_OF_RANGE'
+  | 'BACKEND_UNAVAILABLE'
+  | 'BACKEND_REJECTED'
+  | 'NOT_READY'
+  | 'ABORTED_BY_CALLER';
+
+export abstract class DomainError extends Error {
+  abstract readonly code: DomainErrorCode;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class InvalidArgumentError extends DomainError {
+  readonly code = 'INVALID_ARGUMENT';
+}
+
+export class VolumeNotFoundError extends DomainError {
+  readonly code = 'VOLUME_NOT_FOUND';
+  constructor(readonly volumeId: string, detail?: string) {
+    super(`volume ${volumeId} does not exist${detail ? `: ${detail}` : ''}`);
+  }
+}
+
+export class SnapshotNotFoundError extends DomainError {
+  readonly code = 'SNAPSHOT_NOT_FOUND';
+  constructor(readonly snapshotId: string) {
+    super(`snapshot ${snapshotId} does not exist`);
+  }
+}
+
+export class NodeNotFoundError extends DomainError {
+  readonly code = 'NODE_NOT_FOUND';
+  constructor(readonly nodeId: string) {
+    super(`node ${nodeId} is not known to the driver`);
+  }
+}
+
+/** A create request names an existing volume or snapshot that is incompatible with it. */
+export class VolumeAlreadyExistsError extends DomainError {
+  readonly code = 'VOLUME_ALREADY_EXISTS';
+}
+
+export class IncompatibleAttachmentError extends DomainError {
+  readonly code = 'INCOMPATIBLE_ATTACHMENT';
+  constructor(readonly volumeId: string, readonly nodeId: string, detail: string) {
+    super(`volume ${volumeId} is already attached to node ${nodeId} ${detail}`);
+  }
+}
+
+export class MaxVolumesPerNodeError extends DomainError {
+  readonly code = 'MAX_VOLUMES_PER_NODE';
+  constructor(readonly nodeId: string, readonly limit: number) {
+    super(`node ${nodeId} already has the maximum of ${limit} attached volumes`);
+  }
+}
+
+export class InsufficientCapacityError extends DomainError {
+  readonly code = 'INSUFFICIENT_CAPACITY';
+}
+
+export class VolumeAttachedElsewhereError extends DomainError {
+  readonly code = 'VOLUME_ATTACHED_ELSEWHERE';
+  constructor(readonly volumeId: string, readonly holders: readonly string[], detail = '') {
+    super(
+      `volume ${volumeId} is attached to node ${holders.join(' and node ')}` +
+        (detail ? `; ${detail}` : '; detach it there first'),
+    );
+  }
+}
+
+/** The volume's lock could not be taken within the wait budget: another operation is in flight. */
+export class VolumeBusyError extends DomainError {
+  readonly code = 'VOLUME_BUSY';
+  constructor(readonly volumeId: string, readonly waitedMs: number) {
+    super(`volume ${volumeId} is busy with another operation (waited ${waitedMs} ms); retry later`);
+  }
+}
+
+/** A versioned write lost a race with another writer. Re-read and retry. */
+export class ConcurrentModificationError extends DomainError {
+  readonly code = 'CONCURRENT_MODIFICATION';
+}
+
+export class CapacityOutOfRangeError extends DomainError {
+  readonly code = 'CAPACITY_OUT_OF_RANGE';
+}
+
+/** The storage appliance or an API the driver depends on could not be reached in time. */
+export class BackendUnavailableError extends DomainError {
+  readonly code = 'BACKEND_UNAVAILABLE';
+}
+
+/** The storage appliance answered and refused the request; `backendText` is its own words. */
+export class BackendRejectedError extends DomainError {
+  readonly code = 'BACKEND_REJECTED';
+  constructor(message: string, readonly backendText: string) {
+    super(`${message}: ${backendText}`);
+  }
+}
+
+/** The service is still starting (for example rebuilding attachment state). */
+export class NotReadyError extends DomainError {
+  readonly code = 'NOT_READY';
+}
+
+/** The caller cancelled the operation or its deadline passed. */
+export class AbortedByCallerError extends DomainError {
+  readonly code = 'ABORTED_BY_CALLER';
+}

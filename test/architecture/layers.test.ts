@@ -1,0 +1,100 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'generated' ? [] : sourceFiles(path);
+    return path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+interface ImportRef {
+  file: string;
+  specifier: string;
+  typeOnly: boolean;
+}
+
+function importsOf(file: string): ImportRef[] {
+  const text = readFileSync(file, 'utf8');
+  const refs: ImportRef[] = [];
+  const pattern = /^\s*(import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm;
+  for (const m of text.matchAll(pattern)) refs.push({ file, specifier: m[3]!, typeOnly: Boolean(m[2]) });
+  for (const m of text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+    refs.push({ file, specifier: m[1]!, typeOnly: false });
+  }
+  return refs;
+}
+
+const rel = (p: string) => relative(root, p).split('\\').join('/');
+const layerOf = (p: string) => rel(p).split('/')[1] ?? '';
+const target = (ref: ImportRef) =>
+  ref.specifier.startsWith('.') ? rel(resolve(dirname(ref.file), ref.specifier)) : ref.specifier;
+
+/** Each SDK may be imported only by files under these folders (its adapters). */
+const SDK_HOMES: Record<string, string[]> = {
+  ssh2: ['src/adapters/routeros/routeros-ssh-session.ts', 'src/adapters/rds-simulator/'],
+  '@kubernetes/client-node': ['src/adapters/kubernetes/'],
+  '@grpc/grpc-js': ['src/adapters/csi/'],
+  '@grpc/proto-loader': ['src/adapters/csi/'],
+  pino: ['src/adapters/logging/'],
+};
+
+const files = sourceFiles(join(root, 'src'));
+const allImports = files.flatMap(importsOf);
+
+describe('layer rules', () => {
+  it('finds the source tree', () => {
+    expect(files.length).toBeGreaterThan(5);
+  });
+
+  it('domain imports only domain', () => {
+    const bad = allImports
+      .filter((r) => layerOf(r.file) === 'domain')
+      .filter((r) => !(r.specifier.startsWith('.') && target(r).startsWith('src/domain/')));
+    expect(bad.map((r) => `${rel(r.file)} -> ${r.specifier}`)).toEqual([]);
+  });
+
+  it('ports import domain, and inversify for types only', () => {
+    const bad = allImports
+      .filter((r) => layerOf(r.file) === 'ports')
+      .filter((r) => {
+        if (r.specifier === 'inversify') return !r.typeOnly;
+        return !(r.specifier.startsWith('.') && /^src\/(domain|ports)\//.test(target(r)));
+      });
+    expect(bad.map((r) => `${rel(r.file)} -> ${r.specifier}`)).toEqual([]);
+  });
+
+  it('adapters never import app, except the CSI adapter importing use cases', () => {
+    const bad = allImports
+      .filter((r) => layerOf(r.file) === 'adapters' && r.specifier.startsWith('.'))
+      .filter((r) => target(r).startsWith('src/app/'))
+      .filter((r) => !(rel(r.file).startsWith('src/adapters/csi/') && target(r).startsWith('src/app/use-cases/')));
+    expect(bad.map((r) => `${rel(r.file)} -> ${r.specifier}`)).toEqual([]);
+  });
+
+  it('each SDK is imported only in its own adapter', () => {
+    const bad = allImports.filter((r) => {
+      const sdk = Object.keys(SDK_HOMES).find((s) => r.specifier === s || r.specifier.startsWith(`${s}/`));
+      return sdk !== undefined && !SDK_HOMES[sdk]!.some((home) => rel(r.file).startsWith(home));
+    });
+    expect(bad.map((r) => `${rel(r.file)} -> ${r.specifier}`)).toEqual([]);
+  });
+
+  it('nothing outside src/app looks services up in the container', () => {
+    const bad = files
+      .filter((f) => layerOf(f) !== 'app')
+      .filter((f) => /\b(container|ctr)\.(get|getAsync|getAll)\s*\(/.test(readFileSync(f, 'utf8')));
+    expect(bad.map(rel)).toEqual([]);
+  });
+
+  it('keeps every source and test file under 400 lines', () => {
+    const all = [...files, ...sourceFiles(join(root, 'test'))];
+    const long = all.filter((f) => readFileSync(f, 'utf8').split('\n').length > 400);
+    expect(long.map(rel)).toEqual([]);
+  });
+});
