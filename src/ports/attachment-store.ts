@@ -13,7 +13,8 @@ export interface StoredAttachment {
  *
  * - `load` returns undefined when the volume has no record (never attached, or fully detached).
  * - `save(volumeId, state, expectedVersion)` writes the record; a state with no nodes clears it.
- *   `expectedVersion` is the version last seen for this volume (undefined when none was seen).
+ *   `expectedVersion` is the version last seen for this volume: undefined when the caller believes
+ *   there is no record (the version returned by the save that cleared a record is accepted too).
  *   When the record was changed by another writer since then, it throws ConcurrentModificationError
  *   and writes nothing. It returns the new version. Saving the same state twice is harmless.
  * - A store may be unable to persist a volume it has no home for (the Kubernetes store when a volume

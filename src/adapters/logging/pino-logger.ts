@@ -1,0 +1,38 @@
+import { pino } from 'pino';
+import type { Logger as PinoInstance } from 'pino';
+import type { LogFields, Logger } from '../../ports/logger.js';
+import { redactFields, redactText } from './redaction.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** JSON lines on a writable stream (stdout by default), one object per line, secrets redacted. */
+export class PinoLogger implements Logger {
+  private constructor(private readonly target: PinoInstance) {}
+
+  static create(options: { level: LogLevel; service: string; destination?: NodeJS.WritableStream }): PinoLogger {
+    const instance = pino(
+      { level: options.level, base: { service: options.service }, timestamp: pino.stdTimeFunctions.isoTime },
+      options.destination ?? pino.destination({ sync: false }),
+    );
+    return new PinoLogger(instance);
+  }
+
+  debug(message: string, fields?: LogFields): void {
+    this.target.debug(fields ? redactFields(fields) : {}, redactText(message));
+  }
+  info(message: string, fields?: LogFields): void {
+    this.target.info(fields ? redactFields(fields) : {}, redactText(message));
+  }
+  warn(message: string, fields?: LogFields): void {
+    this.target.warn(fields ? redactFields(fields) : {}, redactText(message));
+  }
+  error(message: string, fields?: LogFields): void {
+    this.target.error(fields ? redactFields(fields) : {}, redactText(message));
+  }
+  child(fields: LogFields): Logger {
+    return new PinoLogger(this.target.child(redactFields(fields)));
+  }
+  flush(): void {
+    this.target.flush();
+  }
+}
