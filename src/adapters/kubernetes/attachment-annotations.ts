@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { isAccessMode } from '../../domain/access-mode.js';
+import type { AccessMode, VolumeMode } from '../../domain/access-mode.js';
+import type { AttachmentState, NodeAttachment } from '../../domain/attachment.js';
+import { parseNodeId } from '../../domain/ids.js';
+import type { VolumeId } from '../../domain/ids.js';
+
+/** Annotation keys under the driver name, as the Go driver writes the first two. */
+export function annotationKeys(driverName: string) {
+  return {
+    node: `${driverName}/attached-node`,
+    at: `${driverName}/attached-at`,
+    all: `${driverName}/attachments`,
+  } as const;
+}
+
+/** What a PV's spec says about how the volume is used: the fallback for records without our JSON. */
+export interface PvUsageHint {
+  readonly accessModes: readonly string[];
+  readonly volumeMode?: string;
+  readonly readOnly?: boolean;
+}
+
+interface EncodedNode {
+  node: string;
+  attachedAt: string;
+  accessMode: string;
+  volumeMode: string;
+  readonly: boolean;
+  inferred?: boolean;
+}
+
+/**
+ * Our annotations for a state: the primary node and its time in the Go driver's two keys, and every
+ * node in JSON. A state without nodes maps every key to null, which a merge patch deletes.
+ */
+export function encodeAnnotations(driverName: string, state: AttachmentState): Record<string, string | null> {
+  const keys = annotationKeys(driverName);
+  const primary = state.nodes[0];
+  if (!primary) return { [keys.node]: null, [keys.at]: null, [keys.all]: null };
+  const nodes: EncodedNode[] = state.nodes.map((n) => ({
+    node: n.nodeId,
+    attachedAt: new Date(n.attachedAt).toISOString(),
+    accessMode: n.accessMode,
+    volumeMode: n.volumeMode,
+    readonly: n.readonly,
+    ...(n.inferred ? { inferred: true } : {}),
+  }));
+  const all = {
+    nodes,
+    ...(state.dualAttachSince === undefined ? {} : { dualAttachSince: new Date(state.dualAttachSince).toISOString() }),
+  };
+  return {
+    [keys.node]: primary.nodeId,
+    [keys.at]: new Date(primary.attachedAt).toISOString(),
+    [keys.all]: JSON.stringify(all),
+  };
+}
+
+export type DecodeResult =
+  | { readonly kind: 'none'; readonly warning?: string }
+  | { readonly kind: 'state'; readonly state: AttachmentState; readonly warning?: string };
+
+/**
+ * Reads our annotations back. The JSON key wins; without it (a PV annotated by the Go driver) the
+ * single attached node is taken with its mode inferred from the PV spec. Malformed values never
+ * throw: the JSON is ignored with a warning and the Go keys are used.
+ */
+export function decodeAnnotations(
+  driverName: string,
+  volumeId: VolumeId,
+  annotations: Readonly<Record<string, string>> | undefined,
+  hint: PvUsageHint,
+): DecodeResult {
+  const keys = annotationKeys(driverName);
+  const json = annotations?.[keys.all];
+  let warning: string | undefined;
+  if (json !== undefined) {
+    const state = parseJson(volumeId, json);
+    if (state) return { kind: 'state', state };
+    warning = `annotation ${keys.all} is malformed; fell back to ${keys.node}`;
+  }
+  const nodeValue = annotations?.[keys.node];
+  const none: DecodeResult = warning ? { kind: 'none', warning } : { kind: 'none' };
+  if (!nodeValue) return none;
+  let nodeId;
+  try {
+    nodeId = parseNodeId(nodeValue);
+  } catch {
+    return { kind: 'none', warning: `annotation ${keys.node} holds an invalid node name; ignored` };
+  }
+  const at = Date.parse(annotations?.[keys.at] ?? '');
+  const usage = usageFromHint(hint);
+  const node: NodeAttachment = { nodeId, attachedAt: Number.isNaN(at) ? 0 : at, ...usage, inferred: true };
+  return { kind: 'state', state: { volumeId, nodes: [node] }, ...(warning ? { warning } : {}) };
+}
+
+/** The most likely CSI usage of a PV, from its Kubernetes access modes. */
+export function usageFromHint(hint: PvUsageHint): { accessMode: AccessMode; volumeMode: VolumeMode; readonly: boolean } {
+  const volumeMode: VolumeMode = hint.volumeMode === 'Block' ? 'block' : 'filesystem';
+  const readonly = hint.readOnly === true;
+  const modes = hint.accessModes;
+  if (modes.includes('ReadWriteMany') && volumeMode === 'block') {
+    return { accessMode: 'MULTI_NODE_MULTI_WRITER', volumeMode, readonly };
+  }
+  if (modes.includes('ReadWriteOncePod')) return { accessMode: 'SINGLE_NODE_SINGLE_WRITER', volumeMode, readonly };
+  if (modes.length > 0 && modes.every((m) => m === 'ReadOnlyMany')) {
+    return { accessMode: 'SINGLE_NODE_READER_ONLY', volumeMode, readonly: true };
+  }
+  return { accessMode: 'SINGLE_NODE_MULTI_WRITER', volumeMode, readonly };
+}
+
+/** A short, stable digest of our annotations: the store's record version. */
+export function fingerprint(driverName: string, annotations: Readonly<Record<string, string | null>> | undefined): string {
+  const keys = annotationKeys(driverName);
+  const canonical = [keys.node, keys.at, keys.all].map((k) => annotations?.[k] ?? '').join('\u0000');
+  if (canonical === '\u0000\u0000') return 'none';
+  return createHash('sha256').update(canonical).digest('base64url').slice(0, 22);
+}
+
+function parseJson(volumeId: VolumeId, text: string): AttachmentState | undefined {
+  try {
+    const value = JSON.parse(text) as { nodes?: unknown; dualAttachSince?: unknown };
+    if (!Array.isArray(value.nodes) || value.nodes.length === 0) return undefined;
+    const nodes = value.nodes.map(parseNode);
+    if (nodes.some((n) => n === undefined)) return undefined;
+    const since = typeof value.dualAttachSince === 'string' ? Date.parse(value.dualAttachSince) : NaN;
+    const state: AttachmentState = { volumeId, nodes: nodes as NodeAttachment[] };
+    return nodes.length > 1 && !Number.isNaN(since) ? { ...state, dualAttachSince: since } : state;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseNode(raw: unknown): NodeAttachment | undefined {
+  const n = raw as Partial<EncodedNode>;
+  if (typeof n.node !== 'string' || typeof n.attachedAt !== 'string') return undefined;
+  if (typeof n.accessMode !== 'string' || !isAccessMode(n.accessMode)) return undefined;
+  const volumeMode = n.volumeMode;
+  if (volumeMode !== 'block' && volumeMode !== 'filesystem') return undefined;
+  const at = Date.parse(n.attachedAt);
+  if (Number.isNaN(at) || typeof n.readonly !== 'boolean') return undefined;
+  try {
+    const base: NodeAttachment = {
+      nodeId: parseNodeId(n.node),
+      attachedAt: at,
+      readonly: n.readonly,
+      accessMode: n.accessMode,
+      volumeMode,
+    };
+    return n.inferred === true ? { ...base, inferred: true } : base;
+  } catch {
+    return undefined;
+  }
+}
