@@ -1,0 +1,30 @@
+import { ContainerModule } from 'inversify';
+import { KubeClients, KubeClientsToken } from '../../adapters/kubernetes/kube-clients.js';
+import { DEFAULT_KUBERNETES_SETTINGS, KubernetesSettings } from '../../adapters/kubernetes/kubernetes-settings.js';
+import { PvAnnotationAttachmentStore } from '../../adapters/kubernetes/pv-annotation-attachment-store.js';
+import { PvIndex } from '../../adapters/kubernetes/pv-index.js';
+import { VolumeAttachmentSource } from '../../adapters/kubernetes/volume-attachment-source.js';
+import { InMemoryAttachmentStore } from '../../adapters/memory/in-memory-attachment-store.js';
+import { InMemoryOrchestratorAttachments } from '../../adapters/memory/in-memory-orchestrator-attachments.js';
+import { AttachmentStore } from '../../ports/attachment-store.js';
+import { OrchestratorAttachments } from '../../ports/orchestrator-attachments.js';
+import type { Config } from '../config.js';
+
+/**
+ * Where attachment records live, chosen by configuration: PersistentVolume annotations reconciled
+ * with VolumeAttachments, or process memory (the embedded default, no Kubernetes).
+ */
+export function attachmentStoreModule(config: Config, kubeClients?: KubeClients): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    if (config.attachmentStore === 'memory') {
+      bind(AttachmentStore).to(InMemoryAttachmentStore).inSingletonScope();
+      bind(OrchestratorAttachments).to(InMemoryOrchestratorAttachments).inSingletonScope();
+      return;
+    }
+    bind(KubeClientsToken).toConstantValue(kubeClients ?? KubeClients.fromEnvironment(config.kubeconfig));
+    bind(KubernetesSettings).toConstantValue({ driverName: config.driverName, ...DEFAULT_KUBERNETES_SETTINGS });
+    bind(PvIndex).toSelf().inSingletonScope();
+    bind(AttachmentStore).to(PvAnnotationAttachmentStore).inSingletonScope();
+    bind(OrchestratorAttachments).to(VolumeAttachmentSource).inSingletonScope();
+  });
+}

@@ -1,0 +1,37 @@
+import { ContainerModule } from 'inversify';
+import { KeyedMutexLockManager, LockSettings } from '../../adapters/locking/keyed-mutex-lock-manager.js';
+import { SystemClock } from '../../adapters/time/system-clock.js';
+import { Clock } from '../../ports/clock.js';
+import { LockManager } from '../../ports/lock-manager.js';
+import { Logger } from '../../ports/logger.js';
+import { AttachmentRegistry } from '../attachments/attachment-registry.js';
+import { AttachmentSettings } from '../attachments/attachment-settings.js';
+import type { Config } from '../config.js';
+import { AttachVolume } from '../use-cases/attach-volume.js';
+import { DetachVolume } from '../use-cases/detach-volume.js';
+import { QueryAttachments } from '../use-cases/query-attachments.js';
+import { RebuildAttachments } from '../use-cases/rebuild-attachments.js';
+
+/** Bindings every mode shares: logging, time, locks and the attachment use cases. */
+export function coreModule(config: Config, logger: Logger): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(Logger).toConstantValue(logger);
+    bind(Clock).to(SystemClock).inSingletonScope();
+    bind(LockSettings).toConstantValue({ waitMs: config.attachment.lockWaitMs });
+    bind(LockManager).to(KeyedMutexLockManager).inSingletonScope();
+    bind(AttachmentSettings).toConstantValue({
+      policy: {
+        maxMultiWriterNodes: config.attachment.maxMultiWriterNodes,
+        dualAttachTimeoutMs: config.attachment.dualAttachTimeoutMs,
+        ...(config.attachment.maxVolumesPerNode === undefined ? {} : { maxVolumesPerNode: config.attachment.maxVolumesPerNode }),
+      },
+      waitMs: config.attachment.lockWaitMs,
+      rebuildConcurrency: 16,
+    });
+    bind(AttachmentRegistry).toSelf().inSingletonScope();
+    bind(AttachVolume).toSelf().inSingletonScope();
+    bind(DetachVolume).toSelf().inSingletonScope();
+    bind(QueryAttachments).toSelf().inSingletonScope();
+    bind(RebuildAttachments).toSelf().inSingletonScope();
+  });
+}
