@@ -19,6 +19,8 @@ export type DomainErrorCode =
   | 'BACKEND_UNAVAILABLE'
   | 'BACKEND_REJECTED'
   | 'NOT_READY'
+  | 'VOLUME_IN_USE'
+  | 'INVALID_PAGE_TOKEN'
   | 'ABORTED_BY_CALLER';
 
 export abstract class DomainError extends Error {
@@ -120,6 +122,22 @@ export class BackendRejectedError extends DomainError {
 /** The service is still starting (for example rebuilding attachment state). */
 export class NotReadyError extends DomainError {
   readonly code = 'NOT_READY';
+}
+
+/** The volume cannot be deleted or changed while nodes hold it. */
+export class VolumeInUseError extends DomainError {
+  readonly code = 'VOLUME_IN_USE';
+  constructor(readonly volumeId: string, readonly holders: readonly string[]) {
+    super(`volume ${volumeId} is still attached to node ${holders.join(', ')}; detach it before deleting it`);
+  }
+}
+
+/** A list call's starting token is not one this driver handed out (or no longer applies). */
+export class InvalidPageTokenError extends DomainError {
+  readonly code = 'INVALID_PAGE_TOKEN';
+  constructor(readonly token: string) {
+    super(`starting token ${JSON.stringify(token.slice(0, 40))} is not valid; start the listing again without a token`);
+  }
 }
 
 /** The caller cancelled the operation or its deadline passed. */

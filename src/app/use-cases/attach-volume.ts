@@ -19,6 +19,8 @@ export interface AttachVolumeCommand {
   readonly volumeMode: VolumeMode;
   readonly readonly: boolean;
   readonly signal?: AbortSignal;
+  /** Checks run under the volume's lock before deciding (e.g. that the volume and node exist). */
+  readonly verify?: () => Promise<void>;
 }
 
 export interface AttachVolumeResult {
@@ -52,6 +54,7 @@ export class AttachVolume {
 
   private async attachLocked(command: AttachVolumeCommand): Promise<AttachVolumeResult> {
     const { volumeId, nodeId } = command;
+    await command.verify?.();
     const previous = this.registry.get(volumeId);
     const attachment = previous ? Attachment.restore(previous.state) : Attachment.empty(volumeId);
     const now = this.clock.now();

@@ -1,0 +1,42 @@
+import type { VolumeInfo } from '../../ports/storage-backend.js';
+import type { VolumeParameters } from './volume-parameters.js';
+
+/** Volume context keys, as the Go driver names them, so existing PVs keep working. */
+export const CONTEXT = {
+  rdsAddress: 'rdsAddress',
+  nvmeAddress: 'nvmeAddress',
+  nvmePort: 'nvmePort',
+  nqn: 'nqn',
+  volumePath: 'volumePath',
+  ctrlLossTmo: 'ctrlLossTmo',
+  reconnectDelay: 'reconnectDelay',
+  keepAliveTmo: 'keepAliveTmo',
+  migrationTimeoutSeconds: 'migrationTimeoutSeconds',
+  fsType: 'fsType',
+  pvcName: 'csi.storage.k8s.io/pvc/name',
+  pvcNamespace: 'csi.storage.k8s.io/pvc/namespace',
+} as const;
+
+/** Everything the node needs to connect and mount, plus the PVC identity for events. */
+export function volumeContext(volume: VolumeInfo, params: VolumeParameters, rdsAddress: string): Record<string, string> {
+  const context: Record<string, string> = {
+    [CONTEXT.rdsAddress]: rdsAddress,
+    [CONTEXT.nvmeAddress]: params.nvmeAddress,
+    [CONTEXT.nvmePort]: String(volume.nvme?.port ?? params.nvmePort),
+    [CONTEXT.nqn]: volume.nvme?.nqn ?? '',
+    [CONTEXT.volumePath]: params.basePath,
+    [CONTEXT.ctrlLossTmo]: String(params.ctrlLossTmo),
+    [CONTEXT.reconnectDelay]: String(params.reconnectDelay),
+    [CONTEXT.keepAliveTmo]: String(params.keepAliveTmo),
+    [CONTEXT.migrationTimeoutSeconds]: String(params.migrationTimeoutSeconds),
+  };
+  if (params.fsType) context[CONTEXT.fsType] = params.fsType;
+  if (params.pvcName) context[CONTEXT.pvcName] = params.pvcName;
+  if (params.pvcNamespace) context[CONTEXT.pvcNamespace] = params.pvcNamespace;
+  return context;
+}
+
+/** The directory a volume's backing file lives in. */
+export function directoryOf(filePath: string): string {
+  return filePath.slice(0, filePath.lastIndexOf('/'));
+}
