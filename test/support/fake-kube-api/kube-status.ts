@@ -38,6 +38,7 @@ function qualified(t: StatusTarget): string {
 
 export const kubeStatus = {
   notFound: (t: StatusTarget) => failure(404, 'NotFound', `${qualified(t)} not found`, t),
+  unknownPath: () => failure(404, 'NotFound', 'the server could not find the requested resource'),
   alreadyExists: (t: StatusTarget) => failure(409, 'AlreadyExists', `${qualified(t)} already exists`, t),
   conflict: (t: StatusTarget) =>
     failure(

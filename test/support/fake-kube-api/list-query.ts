@@ -92,8 +92,8 @@ interface ContinueState {
 }
 
 /** Opaque continue token in the real API's shape: base64 of {"v":"meta.k8s.io/v1","rv":N,"start":"key\u0000"}. */
-export function encodeContinue(rv: number, lastKey: string): string {
-  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start: `${lastKey}\u0000` })).toString('base64');
+export function encodeContinue(rv: number, start: string): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start })).toString('base64');
 }
 
 export function decodeContinue(token: string): ContinueState {

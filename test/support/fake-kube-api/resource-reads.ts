@@ -43,7 +43,7 @@ export function listJson(
     ...(start === undefined ? {} : { start }),
   });
   const meta: Record<string, unknown> = { resourceVersion: String(rv) };
-  if (page.continueAfter !== undefined) meta.continue = encodeContinue(rv, page.continueAfter);
+  if (page.continueAfter !== undefined) meta.continue = encodeContinue(rv, `${page.continueAfter}\u0000`);
   return (
     `{"kind":"${def.kind}List","apiVersion":"${apiVersionOf(def)}","metadata":${JSON.stringify(meta)},` +
     `"items":[${joinJson(page.entries)}]}`
