@@ -1,14 +1,34 @@
 import type { LogLevel } from '../adapters/logging/pino-logger.js';
+import type { NodeId } from '../domain/ids.js';
+import type { BasePath } from '../domain/storage-path.js';
 
 export type StoreKind = 'kubernetes' | 'memory';
+export type Mode = 'controller' | 'node' | 'all';
 
-/** The driver's whole configuration, parsed and validated once, then frozen. */
+/** The driver's whole configuration, parsed and validated once (parse-config.ts), then frozen. */
 export interface Config {
+  readonly mode: Mode;
+  /** Filesystem path of the CSI unix socket. */
+  readonly socketPath: string;
+  readonly nodeId?: NodeId;
   readonly driverName: string;
   readonly logLevel: LogLevel;
+  readonly rds: {
+    readonly address?: string;
+    readonly port: number;
+    readonly user: string;
+    readonly keyFile?: string;
+    readonly hostKey?: string;
+    readonly insecureSkipHostKeyCheck: boolean;
+  };
+  readonly volumeBasePath: BasePath;
+  readonly nvme: { readonly address?: string; readonly port: number };
   readonly attachmentStore: StoreKind;
   /** Path of a kubeconfig file; the in-cluster service account when absent. */
   readonly kubeconfig?: string;
+  readonly metricsAddress?: string;
+  /** Run the RDS simulator in-process with its data here, and point the backend at it. */
+  readonly embeddedRds?: string;
   readonly attachment: {
     readonly maxMultiWriterNodes: number;
     readonly dualAttachTimeoutMs: number;
@@ -18,13 +38,4 @@ export interface Config {
 }
 
 export const DEFAULT_DRIVER_NAME = 'rds.csi.srvlab.io';
-
-export function defaultConfig(overrides: Partial<Config> = {}): Config {
-  return Object.freeze({
-    driverName: DEFAULT_DRIVER_NAME,
-    logLevel: 'info',
-    attachmentStore: 'memory',
-    attachment: { maxMultiWriterNodes: 2, dualAttachTimeoutMs: 300_000, lockWaitMs: 10_000 },
-    ...overrides,
-  });
-}
+export const DEFAULT_BASE_PATH = '/storage-pool/metal-csi';

@@ -1,12 +1,76 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { PinoLogger } from '../adapters/logging/pino-logger.js';
-import { defaultConfig } from './config.js';
-import { buildContainer } from './container.js';
-import { RebuildAttachments } from './use-cases/rebuild-attachments.js';
+import { OPTIONS } from './config-options.js';
+import { runDriver } from './driver.js';
+import { parseConfig } from './parse-config.js';
+import { ConfigFileError } from './routeros-connection.js';
 
-/** Entry point. Until the CSI gRPC server lands, it starts the attachment core and reports on it. */
-const config = defaultConfig();
-const logger = PinoLogger.create({ level: config.logLevel, service: 'rds-csi' });
-const container = buildContainer(config, { logger });
-const summary = await container.get(RebuildAttachments).execute();
-logger.info('attachment core ready; the CSI gRPC server is not built yet', { ...summary });
-logger.flush();
+/** `rds-csi serve|start|help`: the only entry point; exits non-zero on a bad configuration. */
+async function main(argv: string[]): Promise<number> {
+  const [command = 'help', ...rest] = argv;
+  if (command === 'help' || command === '--help') return help();
+  if (command !== 'serve' && command !== 'start') {
+    process.stderr.write(`unknown command ${JSON.stringify(command)}; use serve, start or help\n`);
+    return 2;
+  }
+  const environment = command === 'start' ? embeddedEnvironment(process.env) : process.env;
+  const parsed = parseConfig(rest, environment, hostname());
+  if (!parsed.ok) {
+    process.stderr.write(`rds-csi: invalid configuration:\n${parsed.problems.map((p) => `  - ${p}\n`).join('')}`);
+    return 2;
+  }
+  const config = parsed.config;
+  const logger = PinoLogger.create({ level: config.logLevel, service: 'rds-csi' });
+  if (config.embeddedRds) mkdirSync(config.embeddedRds, { recursive: true });
+  let driver;
+  try {
+    driver = await runDriver(config, { logger });
+  } catch (error) {
+    if (error instanceof ConfigFileError) {
+      process.stderr.write(`rds-csi: invalid configuration:\n  - ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (command === 'start') {
+    process.stdout.write(
+      `rds-csi is serving CSI (controller + node) on unix://${resolve(driver.socketPath)}\n` +
+        `  embedded RDS simulator: ${driver.connection?.settings.host}:${driver.connection?.settings.port}, data in ${config.embeddedRds}\n` +
+        `  try: csc identity plugin-info --endpoint unix://${resolve(driver.socketPath)}   (or any CSI client)\n` +
+        `  stop with Ctrl-C\n`,
+    );
+  }
+  await new Promise<void>((done) => {
+    const stop = (signal: string) => {
+      logger.info('shutting down', { signal });
+      void driver.stop().finally(done);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  logger.flush();
+  return 0;
+}
+
+/** `start`: the embedded default, with environment variables still able to override each choice. */
+function embeddedEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    RDS_CSI_MODE: 'all',
+    RDS_CSI_EMBEDDED_RDS: './var/rds',
+    RDS_CSI_ATTACHMENT_STORE: 'memory',
+    RDS_CSI_ENDPOINT: 'unix://./var/csi.sock',
+    ...env,
+  };
+}
+
+function help(): number {
+  const lines = OPTIONS.map((o) => `  --${o.flag}${o.boolean ? '' : ' VALUE'}\n      ${o.help}${o.defaultValue ? ` (default ${o.defaultValue})` : ''}; env ${o.env.join(', ')}\n`);
+  process.stdout.write(`usage: rds-csi serve [flags] | rds-csi start | rds-csi help\n\nflags:\n${lines.join('')}`);
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

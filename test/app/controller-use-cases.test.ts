@@ -72,7 +72,7 @@ describe('controller use cases', () => {
 
     it('names every bad StorageClass parameter and rejects unknown keys', async () => {
       const bad = create('p', { parameters: { nvmePort: '70000', volumePath: '/elsewhere/x', colour: 'blue', 'csi.storage.k8s.io/fstype': 'ext4' } });
-      const error = await c.createVolume.execute(bad).catch((e: unknown) => e as Error);
+      const error = (await c.createVolume.execute(bad).catch((e: unknown) => e)) as Error;
       expect(error).toBeInstanceOf(InvalidArgumentError);
       expect(error.message).toMatch(/nvmePort.*"70000"/);
       expect(error.message).toMatch(/"\/elsewhere\/x" is outside/);

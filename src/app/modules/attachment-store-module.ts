@@ -22,6 +22,7 @@ export function attachmentStoreModule(config: Config, kubeClients?: KubeClients)
       return;
     }
     bind(KubeClientsToken).toConstantValue(kubeClients ?? KubeClients.fromEnvironment(config.kubeconfig));
+    // KubeNodeRegistry (controller module) shares the clients and settings bound here.
     bind(KubernetesSettings).toConstantValue({ driverName: config.driverName, ...DEFAULT_KUBERNETES_SETTINGS });
     bind(PvIndex).toSelf().inSingletonScope();
     bind(AttachmentStore).to(PvAnnotationAttachmentStore).inSingletonScope();

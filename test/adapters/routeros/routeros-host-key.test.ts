@@ -3,9 +3,10 @@ import { utils } from 'ssh2';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../../src/domain/errors.js';
 import { fingerprintOf, hostKeyMatches, parseHostKeyPin } from '../../../src/adapters/routeros/routeros-host-key.js';
+import { ed25519Pair } from '../../support/ssh-keys.js';
 
-const key = utils.generateKeyPairSync('ed25519');
-const other = utils.generateKeyPairSync('ed25519');
+const key = ed25519Pair();
+const other = ed25519Pair();
 const blobOf = (publicLine: string) => Buffer.from(publicLine.split(' ')[1]!, 'base64');
 
 describe('host key pinning', () => {

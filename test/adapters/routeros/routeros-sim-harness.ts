@@ -10,6 +10,7 @@ import { RouterOsStorageBackend } from '../../../src/adapters/routeros/routeros-
 import { SystemClock } from '../../../src/adapters/time/system-clock.js';
 import { GiB } from '../../../src/domain/size.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
+import { ed25519Pair } from '../../support/ssh-keys.js';
 
 /** A simulator plus a real SSH session and backend pointed at it, for the adapter's contract tests. */
 export interface Harness {
@@ -22,7 +23,7 @@ export interface Harness {
   readonly config: RouterOsConfig;
 }
 
-export const clientKey = utils.generateKeyPairSync('ed25519');
+export const clientKey = ed25519Pair();
 
 export function configFor(sim: RdsSimulator, overrides: Partial<RouterOsConfig> = {}): RouterOsConfig {
   return {

@@ -13,11 +13,12 @@ import { AbortedByCallerError, BackendUnavailableError, InvalidArgumentError } f
 import { GiB } from '../../../src/domain/size.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
 import { clientKey, sessionFor } from './routeros-sim-harness.js';
+import { ed25519Pair } from '../../support/ssh-keys.js';
 
 const rsaKey = utils.generateKeyPairSync('rsa', { bits: 2048 });
-const lockedKey = utils.generateKeyPairSync('ed25519', { passphrase: 'correct horse', cipher: 'aes256-cbc', rounds: 4 });
-const strangerKey = utils.generateKeyPairSync('ed25519');
-const otherHost = utils.generateKeyPairSync('ed25519');
+const lockedKey = ed25519Pair({ passphrase: 'correct horse', cipher: 'aes256-cbc', rounds: 4 });
+const strangerKey = ed25519Pair();
+const otherHost = ed25519Pair();
 const keyBody = (pem: string) => pem.split('\n').filter((l) => l && !l.startsWith('-----'))[1]!;
 
 let sim: RdsSimulator;

@@ -1,0 +1,75 @@
+import { status } from '@grpc/grpc-js';
+import type { handleUnaryCall, ServerUnaryCall } from '@grpc/grpc-js';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { AbortedByCallerError } from '../../domain/errors.js';
+import type { LogFields, Logger } from '../../ports/logger.js';
+import { statusName, toGrpcFailure } from './status-mapping.js';
+
+export interface RpcContext {
+  /** Aborts when the caller cancels or the call's deadline passes. */
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+}
+
+export interface RpcSpec<Req, Res> {
+  readonly method: string;
+  /** Identifies what the call is about, for the log line (volume ID, node ID…); never secrets. */
+  readonly subject?: (request: Req) => LogFields;
+  /** Logged at debug instead of info (Probe is called every few seconds). */
+  readonly quiet?: boolean;
+  readonly run: (request: Req, context: RpcContext) => Promise<Res>;
+}
+
+/**
+ * Adapts an async handler to grpc-js. Each call gets a request ID and one structured log line with
+ * method, subject, duration and gRPC code; domain errors map through the status table, anything else
+ * becomes INTERNAL with a generic message while the cause goes to the log. Requests are never logged
+ * whole, so secrets in them never reach a log.
+ */
+export function unaryRpc<Req, Res>(logger: Logger, spec: RpcSpec<Req, Res>): handleUnaryCall<Req, Res> {
+  return (call: ServerUnaryCall<Req, Res>, callback) => {
+    const started = performance.now();
+    const controller = new AbortController();
+    const fields: LogFields = { requestId: randomUUID(), method: spec.method, ...safeSubject(spec, call.request) };
+    const remaining = deadlineMs(call.getDeadline());
+    const timer = remaining === undefined ? undefined : setTimeout(() => controller.abort(new AbortedByCallerError(`${spec.method} passed its deadline`)), remaining);
+    call.on('cancelled', () => controller.abort(new AbortedByCallerError(`${spec.method} was cancelled by the caller`)));
+    const rpcLogger = logger.child(fields);
+    spec
+      .run(call.request, { signal: controller.signal, logger: rpcLogger })
+      .then(
+        (response) => {
+          const line = { durationMs: elapsed(started), code: 'OK' };
+          if (spec.quiet) rpcLogger.debug('rpc', line);
+          else rpcLogger.info('rpc', line);
+          callback(null, response);
+        },
+        (error: unknown) => {
+          const failure = toGrpcFailure(error);
+          const line = { durationMs: elapsed(started), code: statusName(failure.code), message: failure.details };
+          if (failure.code === status.INTERNAL) rpcLogger.error('rpc', { ...line, cause: error });
+          else rpcLogger.warn('rpc', line);
+          callback({ code: failure.code, details: failure.details });
+        },
+      )
+      .finally(() => clearTimeout(timer));
+  };
+}
+
+function safeSubject<Req>(spec: RpcSpec<Req, unknown>, request: Req): LogFields {
+  try {
+    return spec.subject ? spec.subject(request) : {};
+  } catch {
+    return {};
+  }
+}
+
+function deadlineMs(deadline: Date | number): number | undefined {
+  const at = deadline instanceof Date ? deadline.getTime() : deadline;
+  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 100) / 100;
+}

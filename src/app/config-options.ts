@@ -1,0 +1,35 @@
+/** Every command-line flag of `rds-csi serve`, its environment variables and its default. */
+export interface OptionSpec {
+  readonly flag: string;
+  /** Environment variables, in order of precedence; the flag beats them all. */
+  readonly env: readonly string[];
+  readonly boolean?: boolean;
+  readonly defaultValue?: string;
+  readonly help: string;
+}
+
+const env = (flag: string, ...aliases: string[]) => [`RDS_CSI_${flag.toUpperCase().replaceAll('-', '_')}`, ...aliases];
+
+export const OPTIONS: readonly OptionSpec[] = [
+  { flag: 'endpoint', env: env('endpoint', 'CSI_ENDPOINT'), defaultValue: 'unix:///csi/csi.sock', help: 'CSI socket, unix://PATH' },
+  { flag: 'mode', env: env('mode'), defaultValue: 'all', help: 'controller, node or all' },
+  { flag: 'node-id', env: env('node-id', 'NODE_ID'), help: 'this node (node and all modes); defaults to the host name' },
+  { flag: 'driver-name', env: env('driver-name'), defaultValue: 'rds.csi.srvlab.io', help: 'CSI driver name' },
+  { flag: 'rds-address', env: env('rds-address'), help: 'RDS management address (SSH)' },
+  { flag: 'rds-port', env: env('rds-port'), defaultValue: '22', help: 'RDS SSH port' },
+  { flag: 'rds-user', env: env('rds-user'), defaultValue: 'admin', help: 'RouterOS user' },
+  { flag: 'rds-key-file', env: env('rds-key-file'), help: 'SSH private key file (ed25519 or RSA)' },
+  { flag: 'rds-host-key', env: env('rds-host-key'), help: 'pinned RDS host key: SHA256:… fingerprint, key line, or a file holding one' },
+  { flag: 'rds-insecure-skip-host-key-check', env: env('rds-insecure-skip-host-key-check'), boolean: true, help: 'accept any RDS host key (labs only; warns at every connect)' },
+  { flag: 'volume-base-path', env: env('volume-base-path'), defaultValue: '/storage-pool/metal-csi', help: 'RDS directory for volume files' },
+  { flag: 'nvme-address', env: env('nvme-address'), help: 'NVMe/TCP data address; defaults to --rds-address' },
+  { flag: 'nvme-port', env: env('nvme-port'), defaultValue: '4420', help: 'NVMe/TCP port' },
+  { flag: 'attachment-store', env: env('attachment-store'), defaultValue: 'kubernetes', help: 'kubernetes (PV annotations) or memory' },
+  { flag: 'kubeconfig', env: env('kubeconfig', 'KUBECONFIG'), help: 'kubeconfig file; in-cluster config when absent' },
+  { flag: 'metrics-address', env: env('metrics-address'), help: 'HOST:PORT for /metrics, /healthz and /readyz; off when absent' },
+  { flag: 'log-level', env: env('log-level'), defaultValue: 'info', help: 'debug, info, warn or error' },
+  { flag: 'embedded-rds', env: env('embedded-rds'), help: 'run the RDS simulator in-process with its data in DIR' },
+  { flag: 'max-volumes-per-node', env: env('max-volumes-per-node'), help: 'attached volumes a node may hold; unlimited when absent' },
+  { flag: 'migration-timeout', env: env('migration-timeout'), defaultValue: '300', help: 'seconds a live-migration dual attach may last before it is reported overdue' },
+  { flag: 'lock-wait', env: env('lock-wait'), defaultValue: '10', help: 'seconds a call waits for a busy volume before ABORTED' },
+];

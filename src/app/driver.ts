@@ -1,0 +1,99 @@
+import type { Container } from 'inversify';
+import { ControllerService } from '../adapters/csi/controller-service.js';
+import { CsiGrpcServer } from '../adapters/csi/grpc-server.js';
+import { IdentityService } from '../adapters/csi/identity-service.js';
+import { KubeClients } from '../adapters/kubernetes/kube-clients.js';
+import { PvAnnotationAttachmentStore } from '../adapters/kubernetes/pv-annotation-attachment-store.js';
+import { InMemoryNodeRegistry } from '../adapters/memory/in-memory-node-registry.js';
+import { RouterOsSession } from '../adapters/routeros/routeros-session.js';
+import { AttachmentStore } from '../ports/attachment-store.js';
+import type { Logger } from '../ports/logger.js';
+import type { StorageBackend } from '../ports/storage-backend.js';
+import type { Config } from './config.js';
+import { buildContainer } from './container.js';
+import { packageVersion } from './package-version.js';
+import { routerOsConnection } from './routeros-connection.js';
+import type { RouterOsConnection } from './routeros-connection.js';
+import { RebuildAttachments } from './use-cases/rebuild-attachments.js';
+
+export interface DriverOptions {
+  readonly logger: Logger;
+  readonly kubeClients?: KubeClients;
+  readonly storageBackend?: StorageBackend;
+  /** How long shutdown waits for in-flight calls. */
+  readonly graceMs?: number;
+}
+
+export interface RunningDriver {
+  readonly socketPath: string;
+  readonly container: Container;
+  readonly connection?: RouterOsConnection;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the driver: connection settings, container, attachment rebuild (retried in the background
+ * until it works, while Probe says not ready), then the gRPC server. It serves even while the RDS or
+ * the Kubernetes API is down.
+ */
+export async function runDriver(config: Config, options: DriverOptions): Promise<RunningDriver> {
+  const { logger } = options;
+  const serving = config.mode !== 'node';
+  const connection = serving && !options.storageBackend ? await routerOsConnection(config) : undefined;
+  const kubeClients = config.attachmentStore === 'kubernetes' ? (options.kubeClients ?? KubeClients.fromEnvironment(config.kubeconfig)) : undefined;
+  const container = buildContainer(config, {
+    logger,
+    version: packageVersion(),
+    ...(kubeClients ? { kubeClients } : {}),
+    ...(connection ? { routerOs: connection.settings } : {}),
+    ...(options.storageBackend ? { storageBackend: options.storageBackend } : {}),
+  });
+  if (container.isBound(InMemoryNodeRegistry) && config.nodeId) container.get(InMemoryNodeRegistry).register(config.nodeId);
+  const rebuilding = serving ? rebuildUntilDone(container, logger) : undefined;
+  const server = await CsiGrpcServer.start(
+    config.socketPath,
+    {
+      identity: container.get(IdentityService).handlers(),
+      ...(serving ? { controller: container.get(ControllerService).handlers() } : {}),
+    },
+    logger,
+  );
+  logger.info('rds-csi serving', { socket: config.socketPath, mode: config.mode, driverName: config.driverName, nodeId: config.nodeId });
+  return {
+    socketPath: config.socketPath,
+    container,
+    ...(connection ? { connection } : {}),
+    stop: async () => {
+      await server.shutdown(options.graceMs ?? 10_000);
+      rebuilding?.cancel();
+      if (container.isBound(RouterOsSession)) await container.get(RouterOsSession).close();
+      if (container.isBound(AttachmentStore)) {
+        const store = container.get(AttachmentStore);
+        if (store instanceof PvAnnotationAttachmentStore) store.close();
+      }
+      await connection?.embedded?.simulator.stop();
+    },
+  };
+}
+
+function rebuildUntilDone(container: Container, logger: Logger): { cancel(): void } {
+  let cancelled = false;
+  let timer: NodeJS.Timeout | undefined;
+  const attempt = (delayMs: number) => {
+    container
+      .get(RebuildAttachments)
+      .execute()
+      .catch((error: unknown) => {
+        if (cancelled) return;
+        logger.warn('could not rebuild attachment state; retrying', { error, retryInMs: delayMs });
+        timer = setTimeout(() => attempt(Math.min(delayMs * 2, 30_000)), delayMs);
+      });
+  };
+  attempt(1_000);
+  return {
+    cancel: () => {
+      cancelled = true;
+      clearTimeout(timer);
+    },
+  };
+}

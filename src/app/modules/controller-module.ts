@@ -1,0 +1,61 @@
+import { ContainerModule } from 'inversify';
+import { KubeNodeRegistry } from '../../adapters/kubernetes/kube-node-registry.js';
+import { InMemoryNodeRegistry } from '../../adapters/memory/in-memory-node-registry.js';
+import { RouterOsConfig } from '../../adapters/routeros/routeros-config.js';
+import type { RouterOsConfig as RouterOsSettings } from '../../adapters/routeros/routeros-config.js';
+import { RouterOsSession } from '../../adapters/routeros/routeros-session.js';
+import { RouterOsSshSession } from '../../adapters/routeros/routeros-ssh-session.js';
+import { RouterOsStorageBackend } from '../../adapters/routeros/routeros-storage-backend.js';
+import { DEFAULT_CAPACITY_POLICY } from '../../domain/capacity-range.js';
+import { NodeRegistry } from '../../ports/node-registry.js';
+import { StorageBackend } from '../../ports/storage-backend.js';
+import type { Config } from '../config.js';
+import { CreateSnapshot } from '../use-cases/create-snapshot.js';
+import { CreateVolume } from '../use-cases/create-volume.js';
+import { DeleteSnapshot } from '../use-cases/delete-snapshot.js';
+import { DeleteVolume } from '../use-cases/delete-volume.js';
+import { ExpandVolume } from '../use-cases/expand-volume.js';
+import { GetCapacity } from '../use-cases/get-capacity.js';
+import { InspectVolumes } from '../use-cases/inspect-volumes.js';
+import { ListSnapshots } from '../use-cases/list-snapshots.js';
+import { ProbeReadiness } from '../use-cases/probe-readiness.js';
+import { PublishVolume } from '../use-cases/publish-volume.js';
+import { UnpublishVolume } from '../use-cases/unpublish-volume.js';
+import { ControllerSettings } from '../volumes/controller-settings.js';
+
+/** The controller: the storage backend over RouterOS, the node registry and the controller use cases. */
+export function controllerModule(config: Config, routerOs: RouterOsSettings | undefined, backend?: StorageBackend): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(ControllerSettings).toConstantValue({
+      rdsAddress: config.rds.address ?? routerOs?.host ?? '',
+      defaults: { basePath: config.volumeBasePath, nvmeAddress: config.nvme.address ?? routerOs?.host ?? '127.0.0.1', nvmePort: config.nvme.port },
+      capacity: DEFAULT_CAPACITY_POLICY,
+      probeCacheMs: 2_000,
+    });
+    if (backend) {
+      bind(StorageBackend).toConstantValue(backend);
+    } else {
+      if (!routerOs) throw new Error('the controller needs RouterOS connection settings');
+      bind(RouterOsConfig).toConstantValue(routerOs);
+      bind(RouterOsSession).to(RouterOsSshSession).inSingletonScope();
+      bind(StorageBackend).to(RouterOsStorageBackend).inSingletonScope();
+    }
+    if (config.attachmentStore === 'kubernetes') {
+      bind(NodeRegistry).to(KubeNodeRegistry).inSingletonScope();
+    } else {
+      bind(InMemoryNodeRegistry).toSelf().inSingletonScope();
+      bind(NodeRegistry).toService(InMemoryNodeRegistry);
+    }
+    bind(CreateVolume).toSelf().inSingletonScope();
+    bind(DeleteVolume).toSelf().inSingletonScope();
+    bind(PublishVolume).toSelf().inSingletonScope();
+    bind(UnpublishVolume).toSelf().inSingletonScope();
+    bind(InspectVolumes).toSelf().inSingletonScope();
+    bind(GetCapacity).toSelf().inSingletonScope();
+    bind(ExpandVolume).toSelf().inSingletonScope();
+    bind(CreateSnapshot).toSelf().inSingletonScope();
+    bind(DeleteSnapshot).toSelf().inSingletonScope();
+    bind(ListSnapshots).toSelf().inSingletonScope();
+    bind(ProbeReadiness).toSelf().inSingletonScope();
+  });
+}

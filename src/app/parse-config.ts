@@ -1,0 +1,134 @@
+import { parseArgs } from 'node:util';
+import { parseNodeId } from '../domain/ids.js';
+import { parseHostAddress, parsePort } from '../domain/network-address.js';
+import { parseBasePath } from '../domain/storage-path.js';
+import type { Config, Mode, StoreKind } from './config.js';
+import { OPTIONS } from './config-options.js';
+
+export type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly problems: readonly string[] };
+
+const DRIVER_NAME = /^(?=.{1,63}$)[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+
+/**
+ * The only reader of argv and the environment. Collects every problem, each naming the flag and its
+ * environment variable, so an operator fixes them in one go; nothing starts on a bad configuration.
+ */
+export function parseConfig(argv: readonly string[], environment: Readonly<Record<string, string | undefined>>, hostname: string): ConfigResult {
+  const problems: string[] = [];
+  let flags: Record<string, string | boolean | undefined> = {};
+  try {
+    const spec = Object.fromEntries(OPTIONS.map((o) => [o.flag, { type: o.boolean ? ('boolean' as const) : ('string' as const) }]));
+    flags = parseArgs({ args: [...argv], options: spec, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    return { ok: false, problems: [`${(error as Error).message}; run "rds-csi help" for the flags`] };
+  }
+  const raw = (flag: string): string | undefined => {
+    const option = OPTIONS.find((o) => o.flag === flag)!;
+    const fromFlag = flags[flag];
+    if (fromFlag !== undefined) return String(fromFlag);
+    for (const name of option.env) if (environment[name] !== undefined && environment[name] !== '') return environment[name];
+    return option.defaultValue;
+  };
+  const where = (flag: string) => `--${flag} (${OPTIONS.find((o) => o.flag === flag)!.env.join(' or ')})`;
+  const check = <T>(flag: string, parse: (v: string) => T): T | undefined => {
+    const value = raw(flag);
+    if (value === undefined) return undefined;
+    try {
+      return parse(value);
+    } catch (error) {
+      problems.push(`${where(flag)}: ${(error as Error).message}`);
+      return undefined;
+    }
+  };
+  const oneOf = <T extends string>(allowed: readonly T[]) => (v: string): T => {
+    if ((allowed as readonly string[]).includes(v)) return v as T;
+    throw new Error(`${JSON.stringify(v)} is not one of ${allowed.join(', ')}`);
+  };
+  const count = (min: number, max: number) => (v: string): number => {
+    const n = /^\d{1,9}$/.test(v) ? Number(v) : NaN;
+    if (n >= min && n <= max) return n;
+    throw new Error(`${JSON.stringify(v)} is not a whole number from ${min} to ${max}`);
+  };
+  const truthy = (v: string): boolean => {
+    if (['true', '1', 'yes'].includes(v)) return true;
+    if (['false', '0', 'no'].includes(v)) return false;
+    throw new Error(`${JSON.stringify(v)} is not true or false`);
+  };
+
+  const mode = check('mode', oneOf<Mode>(['controller', 'node', 'all'])) ?? 'all';
+  const endpoint = check('endpoint', (v) => {
+    const match = /^unix:\/\/(.+)$/.exec(v);
+    if (!match?.[1]) throw new Error(`${JSON.stringify(v)} is not unix://PATH`);
+    return match[1];
+  });
+  const driverName = check('driver-name', (v) => {
+    if (DRIVER_NAME.test(v)) return v;
+    throw new Error(`${JSON.stringify(v)} is not a valid CSI driver name (at most 63 letters, digits, '-' and '.', alphanumeric at both ends)`);
+  });
+  const embeddedRds = check('embedded-rds', (v) => v);
+  const rdsAddress = check('rds-address', (v) => parseHostAddress(v, 'the address'));
+  const keyFile = check('rds-key-file', (v) => v);
+  const hostKey = check('rds-host-key', (v) => v);
+  const insecure = check('rds-insecure-skip-host-key-check', truthy) ?? false;
+  const serving = mode !== 'node';
+  if (serving && !embeddedRds) {
+    if (!rdsAddress) problems.push(`${where('rds-address')} is required in ${mode} mode (or --embedded-rds DIR for the simulator)`);
+    if (!keyFile) problems.push(`${where('rds-key-file')} is required in ${mode} mode`);
+    if (!hostKey && !insecure) problems.push(`${where('rds-host-key')} is required: pin the RDS host key (or, for a lab, --rds-insecure-skip-host-key-check)`);
+  }
+  const nodeIdGiven = check('node-id', (v) => parseNodeId(v));
+  const nodeId = nodeIdGiven ?? (mode === 'controller' || raw('node-id') !== undefined ? undefined : safeNode(hostname, problems));
+  const nvmeAddress = check('nvme-address', (v) => parseHostAddress(v, 'the address')) ?? rdsAddress;
+  const maxVolumes = check('max-volumes-per-node', count(1, 100_000));
+  const config: Config = {
+    mode,
+    socketPath: endpoint ?? '',
+    ...(nodeId ? { nodeId } : {}),
+    driverName: driverName ?? '',
+    logLevel: check('log-level', oneOf(['debug', 'info', 'warn', 'error'] as const)) ?? 'info',
+    rds: {
+      ...(rdsAddress ? { address: rdsAddress } : {}),
+      port: check('rds-port', (v) => parsePort(v, 'the port')) ?? 22,
+      user: check('rds-user', (v) => {
+        if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v)) return v;
+        throw new Error(`${JSON.stringify(v)} is not a RouterOS user name`);
+      }) ?? 'admin',
+      ...(keyFile ? { keyFile } : {}),
+      ...(hostKey ? { hostKey } : {}),
+      insecureSkipHostKeyCheck: insecure,
+    },
+    volumeBasePath: check('volume-base-path', (v) => parseBasePath(v, 'the path')) ?? parseBasePath('/storage-pool/metal-csi'),
+    nvme: {
+      ...(nvmeAddress ? { address: nvmeAddress } : {}),
+      port: check('nvme-port', (v) => parsePort(v, 'the port')) ?? 4420,
+    },
+    attachmentStore: check('attachment-store', oneOf<StoreKind>(['kubernetes', 'memory'])) ?? 'kubernetes',
+    ...optional('kubeconfig', check('kubeconfig', (v) => v)),
+    ...optional('metricsAddress', check('metrics-address', (v) => {
+      const m = /^(.*):(\d{1,5})$/.exec(v);
+      if (m && (m[1] === '' || parseHostAddress(m[1]!.replace(/^\[|\]$/g, ''), 'the host')) && parsePort(m[2]!, 'the port')) return v;
+      throw new Error(`${JSON.stringify(v)} is not HOST:PORT (or :PORT)`);
+    })),
+    ...optional('embeddedRds', embeddedRds),
+    attachment: {
+      maxMultiWriterNodes: 2,
+      dualAttachTimeoutMs: (check('migration-timeout', count(30, 86_400)) ?? 300) * 1000,
+      ...(maxVolumes === undefined ? {} : { maxVolumesPerNode: maxVolumes }),
+      lockWaitMs: (check('lock-wait', count(1, 600)) ?? 10) * 1000,
+    },
+  };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, config: Object.freeze(config) };
+}
+
+function safeNode(hostname: string, problems: string[]) {
+  try {
+    return parseNodeId(hostname);
+  } catch {
+    problems.push(`--node-id (RDS_CSI_NODE_ID or NODE_ID) is required: the host name ${JSON.stringify(hostname)} is not a valid node ID`);
+    return undefined;
+  }
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

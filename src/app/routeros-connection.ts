@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import { startEmbeddedRds } from '../adapters/rds-simulator/embedded-rds.js';
+import type { EmbeddedRds } from '../adapters/rds-simulator/embedded-rds.js';
+import { ROUTEROS_DEFAULTS } from '../adapters/routeros/routeros-config.js';
+import type { RouterOsConfig } from '../adapters/routeros/routeros-config.js';
+import { TiB } from '../domain/size.js';
+import type { Config } from './config.js';
+
+export interface RouterOsConnection {
+  readonly settings: RouterOsConfig;
+  /** Present when the simulator runs in this process (--embedded-rds). */
+  readonly embedded?: EmbeddedRds;
+}
+
+/** A configuration problem found while reading files the configuration names. */
+export class ConfigFileError extends Error {}
+
+/**
+ * Connection settings for the controller: the in-process simulator's, or the configured RDS's with
+ * the private key and pinned host key read from their files. Key material stays in memory only.
+ */
+export async function routerOsConnection(config: Config): Promise<RouterOsConnection> {
+  const limits = {
+    maxConcurrentCommands: ROUTEROS_DEFAULTS.maxConcurrentCommands,
+    commandTimeoutMs: ROUTEROS_DEFAULTS.commandTimeoutMs,
+    connectTimeoutMs: ROUTEROS_DEFAULTS.connectTimeoutMs,
+  };
+  if (config.embeddedRds) {
+    const embedded = await startEmbeddedRds(config.embeddedRds, TiB);
+    return {
+      embedded,
+      settings: { host: embedded.host, port: embedded.port, username: 'admin', privateKey: embedded.privateKey, hostKey: embedded.hostKeyFingerprint, insecureSkipHostKeyCheck: false, ...limits },
+    };
+  }
+  const privateKey = await readConfigured(config.rds.keyFile!, '--rds-key-file');
+  const hostKey = config.rds.hostKey ? await hostKeyValue(config.rds.hostKey) : undefined;
+  return {
+    settings: {
+      host: config.rds.address!,
+      port: config.rds.port,
+      username: config.rds.user,
+      privateKey,
+      ...(hostKey ? { hostKey } : {}),
+      insecureSkipHostKeyCheck: config.rds.insecureSkipHostKeyCheck,
+      ...limits,
+    },
+  };
+}
+
+/** A fingerprint or key line given inline, or else the path of a file holding one. */
+async function hostKeyValue(value: string): Promise<string> {
+  if (/^SHA256:/.test(value) || /^(ssh|ecdsa)-\S+ \S+/.test(value)) return value.trim();
+  return (await readConfigured(value, '--rds-host-key')).trim();
+}
+
+async function readConfigured(path: string, flag: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigFileError(`${flag}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}

@@ -1,0 +1,70 @@
+import { stat } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GiB, type SimEnv, startEnv } from './sim-test-env.js';
+
+const BASE = '/storage-pool/metal-csi';
+let env: SimEnv;
+beforeEach(async () => {
+  env = await startEnv({ poolSizeBytes: 10 * GiB });
+  for (const slot of ['pvc-1', 'pvc-2']) {
+    const r = await env.sim.execute(`/disk add type=file file-path=${BASE}/${slot}.img file-size=1G slot=${slot}`);
+    expect(r.exitCode).toBe(0);
+  }
+});
+afterEach(async () => env.cleanup());
+
+const exists = (path: string) => stat(path).then(() => true, () => false);
+
+describe('/file print detail', () => {
+  it('lists the directory and files without leading slashes, in the fixture layout', async () => {
+    const r = await env.sim.execute('/file print detail where name~"storage-pool/metal-csi"');
+    const lines = r.stdout.split('\r\n');
+    expect(lines[0]).toMatch(/^Flags: /);
+    expect(lines.slice(1)).toEqual([
+      ' 0   name=storage-pool/metal-csi type=directory',
+      expect.stringMatching(/^ {5}last-modified=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/),
+      '',
+      ' 1   name=storage-pool/metal-csi/pvc-1.img type=.img file size=1024.0MiB',
+      expect.stringMatching(/^ {5}last-modified=/),
+      '',
+      ' 2   name=storage-pool/metal-csi/pvc-2.img type=.img file size=1024.0MiB',
+      expect.stringMatching(/^ {5}last-modified=/),
+      '',
+      '',
+    ]);
+  });
+
+  it('matches exact names and prints only the header when nothing matches', async () => {
+    const one = await env.sim.execute('/file print detail where name="storage-pool/metal-csi/pvc-2.img"');
+    expect(one.stdout.match(/name=/g)).toHaveLength(1);
+    const none = await env.sim.execute('/file print detail where name="storage-pool/none.img"');
+    expect(none.stdout).toMatch(/^Flags: [^\r\n]*\r\n$/);
+  });
+});
+
+describe('/file remove', () => {
+  it('deletes an orphaned backing file (with or without a leading slash in the name)', async () => {
+    await env.sim.execute('/disk remove [find slot=pvc-1]; /disk remove [find slot=pvc-2]');
+    const p1 = env.sim.backingFilePath(`${BASE}/pvc-1.img`);
+    const p2 = env.sim.backingFilePath(`${BASE}/pvc-2.img`);
+    expect(await exists(p1)).toBe(true);
+    expect((await env.sim.execute('/file remove [find name="storage-pool/metal-csi/pvc-1.img"]')).exitCode).toBe(0);
+    expect((await env.sim.execute('/file remove [find name="/storage-pool/metal-csi/pvc-2.img"]')).exitCode).toBe(0);
+    expect(await exists(p1)).toBe(false);
+    expect(await exists(p2)).toBe(false);
+    const listed = await env.sim.execute('/file print detail where name~"pvc-"');
+    expect(listed.stdout).not.toContain('name=');
+  });
+
+  it('refuses to delete a file that still backs a disk, and the pool root', async () => {
+    const r = await env.sim.execute('/file remove [find name="storage-pool/metal-csi/pvc-1.img"]');
+    expect(r.stdout).toBe('failure: file is in use\r\n');
+    expect(await exists(env.sim.backingFilePath(`${BASE}/pvc-1.img`))).toBe(true);
+    expect((await env.sim.execute('/file remove [find name="storage-pool"]')).exitCode).toBe(1);
+  });
+
+  it('treats a regex-escaped name as a syntax error, as observed on hardware', async () => {
+    const r = await env.sim.execute('/file remove [find name="storage-pool/metal-csi/pvc-1\\.img"]');
+    expect(r.stdout).toMatch(/^syntax error \(line 1 column \d+\)\r\n$/);
+  });
+});
