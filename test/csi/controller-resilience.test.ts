@@ -1,0 +1,87 @@
+import { status } from '@grpc/grpc-js';
+import type { ServiceError } from '@grpc/grpc-js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RdsSimulator } from '../../src/adapters/rds-simulator/rds-simulator.js';
+import { generateEd25519KeyPair, generateHostKeyText } from '../../src/adapters/rds-simulator/sim-ssh-keys.js';
+import type { ListVolumesResponse, ProbeResponse } from '../../src/generated/csi/csi.js';
+import { FakeKubeApi } from '../support/fake-kube-api/fake-kube-api.js';
+import { removeDir, startDriver, tempDir } from '../support/csi-driver-harness.js';
+import { csiNode } from '../support/fake-kube-api/objects.js';
+import { DRIVER, putAttachedVa, putPv } from '../support/kube-store-harness.js';
+import { GiB, req } from '../support/csi-requests.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('restart and outage behaviour', () => {
+  it('a restarted driver keeps volumes (simulator data) and attachments (PV annotations on the API server)', async () => {
+    const api = await FakeKubeApi.start();
+    const dir = await tempDir();
+    cleanups.push(async () => api.stop(), async () => removeDir(dir));
+    for (const n of ['node-1', 'node-2']) api.put('csinodes', csiNode(n, DRIVER, n));
+    const first = await startDriver({ dir, kube: api });
+    await first.client.call(first.client.controller, 'createVolume', req.create('pvc-keep'));
+    putPv(api, 'pvc-keep');
+    await first.client.call(first.client.controller, 'controllerPublishVolume', req.publish('pvc-keep', 'node-1'));
+    putAttachedVa(api, 'pvc-keep', 'node-1');
+    await first.stop();
+
+    const second = await startDriver({ dir, kube: api });
+    cleanups.push(async () => second.stop());
+    await until(async () => (await second.client.call<object, ProbeResponse>(second.client.identity, 'probe', {})).ready === true);
+    const listed = await second.client.call<object, ListVolumesResponse>(second.client.controller, 'listVolumes', req.list());
+    expect(listed.entries.map((e) => [e.volume?.volumeId, e.volume?.capacityBytes, e.status?.publishedNodeIds])).toEqual([['pvc-keep', GiB, ['node-1']]]);
+    const fenced = (await second.client.call(second.client.controller, 'controllerPublishVolume', req.publish('pvc-keep', 'node-2')).catch((e: ServiceError) => e)) as ServiceError;
+    expect(fenced.code).toBe(status.FAILED_PRECONDITION);
+    expect(fenced.details).toContain('node-1');
+  });
+
+  it('serves while the RDS is down: Probe not ready and UNAVAILABLE, never INTERNAL; ready again when it returns', async () => {
+    const dir = await tempDir();
+    cleanups.push(async () => removeDir(dir));
+    const client = generateEd25519KeyPair();
+    const hostKey = generateHostKeyText();
+    await writeFile(join(dir, 'client_key'), client.private, { mode: 0o600 });
+    const simOptions = { dataDir: join(dir, 'rds'), poolSizeBytes: 100 * Number(GiB), hostKey, authorizedKeys: [client.public] };
+    let sim = await RdsSimulator.start(simOptions);
+    const port = sim.port;
+    const fingerprint = sim.hostKeyFingerprint();
+    await sim.stop();
+
+    const t = await startDriver({
+      dir,
+      flags: ['--rds-address', '127.0.0.1', '--rds-port', String(port), '--rds-key-file', join(dir, 'client_key'), '--rds-host-key', fingerprint],
+    });
+    cleanups.push(async () => t.stop());
+    const probe = async () => (await t.client.call<object, ProbeResponse>(t.client.identity, 'probe', {})).ready;
+    expect(await probe()).toBe(false);
+    const whileDown = await Promise.all([
+      t.client.code(t.client.controller, 'createVolume', req.create('pvc-during-outage')),
+      t.client.code(t.client.controller, 'listVolumes', req.list()),
+      t.client.code(t.client.controller, 'getCapacity', req.capacity()),
+    ]);
+    expect(whileDown).toEqual([status.UNAVAILABLE, status.UNAVAILABLE, status.UNAVAILABLE]);
+
+    sim = await RdsSimulator.start({ ...simOptions, port });
+    cleanups.push(async () => sim.stop());
+    await until(async () => (await probe()) === true);
+    expect(await t.client.code(t.client.controller, 'createVolume', req.create('pvc-after-outage'))).toBe(status.OK);
+
+    await sim.stop();
+    await until(async () => (await probe()) === false);
+    expect(await t.client.code(t.client.controller, 'deleteVolume', req.delete('pvc-after-outage'))).toBe(status.UNAVAILABLE);
+    expect(t.logger.lines.filter((l) => l.fields.code === 'INTERNAL')).toEqual([]);
+  });
+});
