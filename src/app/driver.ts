@@ -26,6 +26,8 @@ export interface DriverOptions {
 
 export interface RunningDriver {
   readonly socketPath: string;
+  /** The CSI services served on the socket. */
+  readonly services: readonly string[];
   readonly container: Container;
   readonly connection?: RouterOsConnection;
   stop(): Promise<void>;
@@ -61,6 +63,7 @@ export async function runDriver(config: Config, options: DriverOptions): Promise
   logger.info('rds-csi serving', { socket: config.socketPath, mode: config.mode, driverName: config.driverName, nodeId: config.nodeId });
   return {
     socketPath: config.socketPath,
+    services: serving ? ['Identity', 'Controller'] : ['Identity'],
     container,
     ...(connection ? { connection } : {}),
     stop: async () => {

@@ -38,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'start') {
     process.stdout.write(
-      `rds-csi is serving CSI (controller + node) on unix://${resolve(driver.socketPath)}\n` +
+      `rds-csi is serving CSI (${driver.services.join(', ')}) on unix://${resolve(driver.socketPath)}\n` +
         `  embedded RDS simulator: ${driver.connection?.settings.host}:${driver.connection?.settings.port}, data in ${config.embeddedRds}\n` +
         `  try: csc identity plugin-info --endpoint unix://${resolve(driver.socketPath)}   (or any CSI client)\n` +
         `  stop with Ctrl-C\n`,
@@ -56,15 +56,20 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** `start`: the embedded default, with environment variables still able to override each choice. */
+/** `start`: the embedded default; any variable the operator set (under any of its names) still wins. */
 function embeddedEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return {
-    RDS_CSI_MODE: 'all',
-    RDS_CSI_EMBEDDED_RDS: './var/rds',
-    RDS_CSI_ATTACHMENT_STORE: 'memory',
-    RDS_CSI_ENDPOINT: 'unix://./var/csi.sock',
-    ...env,
+  const defaults: Record<string, string> = {
+    mode: 'all',
+    'embedded-rds': './var/rds',
+    'attachment-store': 'memory',
+    endpoint: 'unix://./var/csi.sock',
   };
+  const result: NodeJS.ProcessEnv = { ...env };
+  for (const [flag, value] of Object.entries(defaults)) {
+    const names = OPTIONS.find((o) => o.flag === flag)!.env;
+    if (!names.some((name) => env[name])) result[names[0]!] = value;
+  }
+  return result;
 }
 
 function help(): number {

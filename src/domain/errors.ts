@@ -21,7 +21,11 @@ export type DomainErrorCode =
   | 'NOT_READY'
   | 'VOLUME_IN_USE'
   | 'INVALID_PAGE_TOKEN'
-  | 'ABORTED_BY_CALLER';
+  | 'ABORTED_BY_CALLER'
+  | 'DEVICE_NOT_READY'
+  | 'HOST_COMMAND_FAILED'
+  | 'HOST_COMMAND_TIMEOUT'
+  | 'HOST_PRECONDITION_FAILED';
 
 export abstract class DomainError extends Error {
   abstract readonly code: DomainErrorCode;
@@ -143,4 +147,37 @@ export class InvalidPageTokenError extends DomainError {
 /** The caller cancelled the operation or its deadline passed. */
 export class AbortedByCallerError extends DomainError {
   readonly code = 'ABORTED_BY_CALLER';
+}
+
+/**
+ * A block device is absent or not usable yet: it did not appear after connecting, its NVMe target is
+ * not connected, or probing it kept failing. Safe to retry later.
+ */
+export class DeviceNotReadyError extends DomainError {
+  readonly code = 'DEVICE_NOT_READY';
+}
+
+/** A host tool (mkfs, mount, nvme, losetup, …) exited unsuccessfully; the message carries its own words. */
+export class HostCommandError extends DomainError {
+  readonly code = 'HOST_COMMAND_FAILED';
+  constructor(readonly tool: string, readonly exitCode: number, detail: string) {
+    super(`${tool} failed with exit code ${exitCode}${detail ? `: ${detail}` : ''}`);
+  }
+}
+
+/** A host command or kernel read did not finish within its time limit; the process group was killed. */
+export class HostCommandTimeoutError extends DomainError {
+  readonly code = 'HOST_COMMAND_TIMEOUT';
+  constructor(readonly tool: string, readonly timeoutMs: number) {
+    super(`${tool} did not finish within ${timeoutMs} ms and was stopped`);
+  }
+}
+
+/**
+ * The node's current state forbids the operation (for example: the device already holds data and
+ * would be formatted, the target is mounted from another device, or a mount storm is in progress).
+ * Retrying without changing that state gives the same answer.
+ */
+export class HostPreconditionError extends DomainError {
+  readonly code = 'HOST_PRECONDITION_FAILED';
 }

@@ -25,6 +25,12 @@ const STATUS: Record<DomainErrorCode, status> = {
   NOT_READY: status.UNAVAILABLE,
   BACKEND_REJECTED: status.INTERNAL,
   ABORTED_BY_CALLER: status.CANCELLED,
+  DEVICE_NOT_READY: status.UNAVAILABLE,
+  HOST_COMMAND_FAILED: status.INTERNAL,
+  // Kubelet treats DEADLINE_EXCEEDED from NodeStage/NodePublish as "maybe still in progress" and
+  // keeps the volume in an uncertain state, so it cleans up instead of assuming nothing happened.
+  HOST_COMMAND_TIMEOUT: status.DEADLINE_EXCEEDED,
+  HOST_PRECONDITION_FAILED: status.FAILED_PRECONDITION,
 };
 
 export interface GrpcFailure {

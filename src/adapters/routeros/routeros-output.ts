@@ -35,6 +35,32 @@ export function parseDiskPrint(output: string): ParseResult<DiskRecord[]> {
   return guarded(() => mapRecords(output, toDiskRecord));
 }
 
+/** A full `/disk print` and what was left out of it. */
+export interface DiskListing {
+  readonly disks: DiskRecord[];
+  /** Items that are not readable disk records (no slot, a broken value): physical disks, partitions, … */
+  readonly skipped: number;
+}
+
+/**
+ * Like parseDiskPrint, but an item that cannot be read as a disk record is skipped and counted rather than
+ * failing the whole answer: an unfiltered `/disk print` also lists physical disks and partitions, whose
+ * fields this parser need not understand. Only output that cannot be split into items at all fails.
+ */
+export function parseDiskListing(output: string): ParseResult<DiskListing> {
+  return guarded(() => {
+    const split = splitRecords(output);
+    if (!split.ok) return split;
+    const disks: DiskRecord[] = [];
+    for (const raw of split.value) {
+      const tokens = tokenizeRecord(raw.text);
+      const disk = tokens.ok ? toDiskRecord(tokens.value, raw.line, raw.text) : undefined;
+      if (disk?.ok) disks.push(disk.value);
+    }
+    return parsed({ disks, skipped: split.value.length - disks.length });
+  });
+}
+
 export function parseFilePrint(output: string): ParseResult<FileRecord[]> {
   return guarded(() => mapRecords(output, toFileRecord));
 }

@@ -28,7 +28,7 @@ import { RouterOsCommandRunner } from './routeros-command-runner.js';
 import { capacityOf, isDriverSnapshot, isDriverVolume, toSnapshotInfo, toVolumeInfo } from './routeros-disk-mapping.js';
 import { RouterOsDiskRemover } from './routeros-disk-remover.js';
 import { snapshotFilePath, volumeFilePath } from './routeros-file-names.js';
-import { parseDiskPrint, parseKeyColonLines } from './routeros-output.js';
+import { parseDiskListing, parseDiskPrint, parseKeyColonLines } from './routeros-output.js';
 import type { DiskRecord } from './routeros-output.js';
 import type { CommandOutcome } from './routeros-result-classification.js';
 import { RouterOsSession } from './routeros-session.js';
@@ -91,7 +91,8 @@ export class RouterOsStorageBackend implements StorageBackend {
 
   async listVolumes(basePath?: BasePath, options: CallOptions = {}): Promise<VolumeInfo[]> {
     const base = basePath === undefined ? undefined : parseBasePath(basePath);
-    const disks = await this.runner.readParsed(cmd.printAllDisksCommand(), parseDiskPrint, options.signal);
+    const { disks, skipped } = await this.runner.readParsed(cmd.printAllDisksCommand(), parseDiskListing, options.signal);
+    if (skipped > 0) this.log.debug('disk entries skipped while listing volumes (not file disks)', { skipped });
     return disks.filter((d) => isDriverVolume(d, base)).flatMap((d) => toVolumeInfo(d) ?? []);
   }
 

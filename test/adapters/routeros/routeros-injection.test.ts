@@ -5,8 +5,8 @@ import type { Nqn } from '../../../src/domain/nqn.js';
 import { GiB } from '../../../src/domain/size.js';
 import type { BasePath } from '../../../src/domain/storage-path.js';
 import type { StorageBackend } from '../../../src/ports/storage-backend.js';
-import { startHarness, stopHarness } from './routeros-sim-harness.js';
-import type { Harness } from './routeros-sim-harness.js';
+import { startHarness, stopHarness } from '../../support/routeros-sim-harness.js';
+import type { Harness } from '../../support/routeros-sim-harness.js';
 
 const hostile = [
   'pvc-x; /system reset',

@@ -12,7 +12,7 @@ import type { RouterOsSshSession } from '../../../src/adapters/routeros/routeros
 import { AbortedByCallerError, BackendUnavailableError, InvalidArgumentError } from '../../../src/domain/errors.js';
 import { GiB } from '../../../src/domain/size.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
-import { clientKey, sessionFor } from './routeros-sim-harness.js';
+import { clientKey, sessionFor } from '../../support/routeros-sim-harness.js';
 import { ed25519Pair } from '../../support/ssh-keys.js';
 
 const rsaKey = utils.generateKeyPairSync('rsa', { bits: 2048 });

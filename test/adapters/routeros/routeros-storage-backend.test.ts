@@ -11,8 +11,8 @@ import { nqnForVolume } from '../../../src/domain/nqn.js';
 import { GiB, MiB } from '../../../src/domain/size.js';
 import { parseBasePath } from '../../../src/domain/storage-path.js';
 import type { VolumeSpec } from '../../../src/ports/storage-backend.js';
-import { startHarness, stopHarness } from './routeros-sim-harness.js';
-import type { Harness } from './routeros-sim-harness.js';
+import { startHarness, stopHarness } from '../../support/routeros-sim-harness.js';
+import type { Harness } from '../../support/routeros-sim-harness.js';
 
 const base = parseBasePath('/storage-pool/metal-csi');
 const otherBase = parseBasePath('/storage-pool/homelab-csi');

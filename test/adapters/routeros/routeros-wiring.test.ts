@@ -14,7 +14,7 @@ import { Clock } from '../../../src/ports/clock.js';
 import { Logger } from '../../../src/ports/logger.js';
 import { StorageBackend } from '../../../src/ports/storage-backend.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
-import { clientKey, configFor } from './routeros-sim-harness.js';
+import { clientKey, configFor } from '../../support/routeros-sim-harness.js';
 
 describe('inversify wiring of the RouterOS adapter', () => {
   it('resolves StorageBackend through the tokens and talks to RouterOS', async () => {

@@ -1,16 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { utils } from 'ssh2';
-import { RdsSimulator } from '../../../src/adapters/rds-simulator/rds-simulator.js';
-import type { OutputVariants } from '../../../src/adapters/rds-simulator/output-variants.js';
-import type { RouterOsConfig } from '../../../src/adapters/routeros/routeros-config.js';
-import { RouterOsSshSession } from '../../../src/adapters/routeros/routeros-ssh-session.js';
-import { RouterOsStorageBackend } from '../../../src/adapters/routeros/routeros-storage-backend.js';
-import { SystemClock } from '../../../src/adapters/time/system-clock.js';
-import { GiB } from '../../../src/domain/size.js';
-import { RecordingLogger } from '../../support/recording-logger.js';
-import { ed25519Pair } from '../../support/ssh-keys.js';
+import { RdsSimulator } from '../../src/adapters/rds-simulator/rds-simulator.js';
+import type { OutputVariants } from '../../src/adapters/rds-simulator/output-variants.js';
+import type { RouterOsConfig } from '../../src/adapters/routeros/routeros-config.js';
+import { RouterOsSshSession } from '../../src/adapters/routeros/routeros-ssh-session.js';
+import { RouterOsStorageBackend } from '../../src/adapters/routeros/routeros-storage-backend.js';
+import { SystemClock } from '../../src/adapters/time/system-clock.js';
+import { GiB } from '../../src/domain/size.js';
+import { RecordingLogger } from './recording-logger.js';
+import { ed25519Pair } from './ssh-keys.js';
 
 /** A simulator plus a real SSH session and backend pointed at it, for the adapter's contract tests. */
 export interface Harness {
