@@ -1,8 +1,10 @@
 import { attachmentBenchmarks } from './attachment-bench.js';
+import { csiBenchmarks } from './csi-bench.js';
 
 /** `npm run bench`: every benchmark, one JSON line per figure on stdout. Diagnostics go to stderr. */
 const suites: Record<string, () => Promise<void>> = {
   attachment: attachmentBenchmarks,
+  csi: csiBenchmarks,
 };
 
 const only = process.argv.slice(2);

@@ -2,13 +2,11 @@ import { inject, injectable } from 'inversify';
 import { VolumeInUseError } from '../../domain/errors.js';
 import { isValidVolumeId } from '../../domain/ids.js';
 import type { VolumeId } from '../../domain/ids.js';
-import { parseBasePath } from '../../domain/storage-path.js';
 import { LockManager } from '../../ports/lock-manager.js';
 import { Logger } from '../../ports/logger.js';
 import { StorageBackend } from '../../ports/storage-backend.js';
 import { AttachmentRegistry } from '../attachments/attachment-registry.js';
 import { ControllerSettings } from '../volumes/controller-settings.js';
-import { directoryOf } from '../volumes/volume-context.js';
 
 /**
  * Deletes a volume's disk entry and backing file. Idempotent: an unknown ID (including one that could
@@ -33,10 +31,10 @@ export class DeleteVolume {
     await this.locks.withVolumeLock(id, async () => {
       const holders = this.attachments.get(id)?.state.nodes.map((n) => n.nodeId) ?? [];
       if (holders.length > 0) throw new VolumeInUseError(id, holders);
-      const volume = await this.backend.getVolume(id, options);
-      const basePath = volume ? parseBasePath(directoryOf(volume.filePath)) : this.settings.defaults.basePath;
-      await this.backend.deleteVolume(id, basePath, options);
-      if (volume) this.logger.info('volume deleted', { volumeId: id });
+      // The backend reads the disk entry itself to find its file; the base path is only where to look
+      // for a file left behind by an interrupted delete.
+      await this.backend.deleteVolume(id, this.settings.defaults.basePath, options);
+      this.logger.info('volume deleted', { volumeId: id });
     }, options);
   }
 }
