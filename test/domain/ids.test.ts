@@ -51,7 +51,11 @@ describe('storage values', () => {
   });
 
   it('derives the Go driver NQN and validates NQNs', () => {
-    expect(nqnForVolume(parseVolumeId('pvc-ABC'))).toBe('nqn.2000-02.com.mikrotik:pvc-abc');
+    expect(nqnForVolume(parseVolumeId('pvc-abc'))).toBe('nqn.2000-02.com.mikrotik:pvc-abc');
+    const upper = nqnForVolume(parseVolumeId('pvc-ABC'));
+    expect(upper).toMatch(/^nqn\.2000-02\.com\.mikrotik:pvc-abc:[0-9a-f]{16}$/);
+    expect(nqnForVolume(parseVolumeId('pvc-ABc'))).not.toBe(upper);
+    expect(nqnForVolume(parseVolumeId('pvc-ABC'))).toBe(upper);
     expect(() => parseNqn('nqn.2000-02.com.mikrotik:a b')).toThrow(/"nqn.2000-02.com.mikrotik:a b"/);
   });
 
