@@ -1,9 +1,11 @@
 import { attachmentBenchmarks } from './attachment-bench.js';
+import { routerosBenchmarks } from './routeros-bench.js';
 import { csiBenchmarks } from './csi-bench.js';
 
 /** `npm run bench`: every benchmark, one JSON line per figure on stdout. Diagnostics go to stderr. */
 const suites: Record<string, () => Promise<void>> = {
   attachment: attachmentBenchmarks,
+  routeros: routerosBenchmarks,
   csi: csiBenchmarks,
 };
 

@@ -31,5 +31,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: 'embedded-rds', env: env('embedded-rds'), help: 'run the RDS simulator in-process with its data in DIR' },
   { flag: 'max-volumes-per-node', env: env('max-volumes-per-node'), help: 'attached volumes a node may hold; unlimited when absent' },
   { flag: 'migration-timeout', env: env('migration-timeout'), defaultValue: '300', help: 'seconds a live-migration dual attach may last before it is reported overdue' },
+  { flag: 'managed-nqn-prefix', env: env('managed-nqn-prefix', 'CSI_MANAGED_NQN_PREFIX'), defaultValue: 'nqn.2000-02.com.mikrotik:', help: 'node: only NQNs with this prefix are ever connected or disconnected' },
+  { flag: 'node-state-dir', env: env('node-state-dir'), defaultValue: '/var/lib/rds-csi/node', help: 'node: where staged and published volumes are recorded' },
+  { flag: 'default-fs-type', env: env('default-fs-type'), defaultValue: 'ext4', help: 'node: file system for volumes whose capability names none (ext4, xfs or ext3)' },
   { flag: 'lock-wait', env: env('lock-wait'), defaultValue: '10', help: 'seconds a call waits for a busy volume before ABORTED' },
 ];

@@ -29,6 +29,11 @@ export interface Config {
   readonly metricsAddress?: string;
   /** Run the RDS simulator in-process with its data here, and point the backend at it. */
   readonly embeddedRds?: string;
+  readonly node: {
+    readonly managedNqnPrefix: string;
+    readonly stateDir: string;
+    readonly defaultFsType: 'ext4' | 'xfs' | 'ext3';
+  };
   readonly attachment: {
     readonly maxMultiWriterNodes: number;
     readonly dualAttachTimeoutMs: number;

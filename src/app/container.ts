@@ -9,6 +9,7 @@ import { attachmentStoreModule } from './modules/attachment-store-module.js';
 import { controllerModule } from './modules/controller-module.js';
 import { coreModule } from './modules/core-module.js';
 import { csiModule } from './modules/csi-module.js';
+import { nodeModule } from './modules/node-module.js';
 
 /** What the composition root cannot make itself: resources prepared before the container. */
 export interface Externals {
@@ -28,6 +29,7 @@ export function buildContainer(config: Config, externals: Externals): Container 
   const container = new Container({ defaultScope: 'Singleton' });
   container.load(coreModule(config, externals.logger), attachmentStoreModule(config, externals.kubeClients));
   if (config.mode !== 'node') container.load(controllerModule(config, externals.routerOs, externals.storageBackend));
+  if (config.mode !== 'controller') container.load(nodeModule(config));
   container.load(csiModule(config, externals.version));
   return container;
 }

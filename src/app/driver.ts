@@ -2,6 +2,7 @@ import type { Container } from 'inversify';
 import { ControllerService } from '../adapters/csi/controller-service.js';
 import { CsiGrpcServer } from '../adapters/csi/grpc-server.js';
 import { IdentityService } from '../adapters/csi/identity-service.js';
+import { NodeService } from '../adapters/csi/node-service.js';
 import { KubeClients } from '../adapters/kubernetes/kube-clients.js';
 import { PvAnnotationAttachmentStore } from '../adapters/kubernetes/pv-annotation-attachment-store.js';
 import { InMemoryNodeRegistry } from '../adapters/memory/in-memory-node-registry.js';
@@ -57,13 +58,14 @@ export async function runDriver(config: Config, options: DriverOptions): Promise
     {
       identity: container.get(IdentityService).handlers(),
       ...(serving ? { controller: container.get(ControllerService).handlers() } : {}),
+      ...(config.mode !== 'controller' ? { node: container.get(NodeService).handlers() } : {}),
     },
     logger,
   );
   logger.info('rds-csi serving', { socket: config.socketPath, mode: config.mode, driverName: config.driverName, nodeId: config.nodeId });
   return {
     socketPath: config.socketPath,
-    services: serving ? ['Identity', 'Controller'] : ['Identity'],
+    services: ['Identity', ...(serving ? ['Controller'] : []), ...(config.mode !== 'controller' ? ['Node'] : [])],
     container,
     ...(connection ? { connection } : {}),
     stop: async () => {

@@ -110,6 +110,17 @@ export function parseConfig(argv: readonly string[], environment: Readonly<Recor
       throw new Error(`${JSON.stringify(v)} is not HOST:PORT (or :PORT)`);
     })),
     ...optional('embeddedRds', embeddedRds),
+    node: {
+      managedNqnPrefix: check('managed-nqn-prefix', (v) => {
+        if (/^nqn\.\d{4}-\d{2}\.[a-z0-9.-]+:[a-z0-9._:-]*$/.test(v) && v.length <= 200) return v;
+        throw new Error(`${JSON.stringify(v)} is not an NQN prefix such as nqn.2000-02.com.mikrotik:`);
+      }) ?? 'nqn.2000-02.com.mikrotik:',
+      stateDir: check('node-state-dir', (v) => {
+        if (v.startsWith('/') || v.startsWith('./')) return v;
+        throw new Error(`${JSON.stringify(v)} is not an absolute path`);
+      }) ?? '/var/lib/rds-csi/node',
+      defaultFsType: check('default-fs-type', oneOf(['ext4', 'xfs', 'ext3'] as const)) ?? 'ext4',
+    },
     attachment: {
       maxMultiWriterNodes: 2,
       dualAttachTimeoutMs: (check('migration-timeout', count(30, 86_400)) ?? 300) * 1000,

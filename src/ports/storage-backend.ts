@@ -28,6 +28,7 @@ export interface VolumeInfo {
 }
 
 export interface SnapshotSpec {
+  /** Snapshot IDs start with `snap-`: listings find snapshots by that prefix. */
   readonly id: VolumeId;
   readonly sourceVolumeId: VolumeId;
   readonly basePath: BasePath;

@@ -161,6 +161,9 @@ describe('controller use cases', () => {
       expect(await c.expand.execute({ volumeId: 'v', capacity: { requiredBytes: 1536 * MiB, limitBytes: 0 }, block: false })).toEqual({ capacityBytes: 1536 * MiB, nodeExpansionRequired: true });
       expect(await c.expand.execute({ volumeId: 'v', capacity: { requiredBytes: GiB, limitBytes: 0 }, block: true })).toEqual({ capacityBytes: 1536 * MiB, nodeExpansionRequired: false });
       await expect(c.expand.execute({ volumeId: 'nope', capacity: { requiredBytes: GiB, limitBytes: 0 }, block: false })).rejects.toBeInstanceOf(VolumeNotFoundError);
+      const snap = await c.createSnapshot.execute({ name: 'not-a-volume', sourceVolumeId: 'v', parameters: {} });
+      await expect(c.expand.execute({ volumeId: snap.snapshotId, capacity: { requiredBytes: 2 * GiB, limitBytes: 0 }, block: false })).rejects.toThrow(/snapshot, not a volume/);
+      await expect(c.inspect.get(snap.snapshotId)).rejects.toBeInstanceOf(VolumeNotFoundError);
     });
   });
 

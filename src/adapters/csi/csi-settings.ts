@@ -3,6 +3,10 @@ import type { ServiceIdentifier } from 'inversify';
 export interface CsiSettings {
   readonly driverName: string;
   readonly version: string;
+  /** Reported by NodeGetInfo (node and all modes). */
+  readonly nodeId?: string;
+  /** Reported by NodeGetInfo; undefined lets Kubernetes decide. */
+  readonly maxVolumesPerNode?: number;
 }
 export const CsiSettings = Symbol.for('rds-csi.CsiSettings') as ServiceIdentifier<CsiSettings>;
 

@@ -3,6 +3,7 @@ import {
   BackendRejectedError,
   BackendUnavailableError,
   InsufficientCapacityError,
+  InvalidArgumentError,
   SnapshotNotFoundError,
   VolumeNotFoundError,
 } from '../../domain/errors.js';
@@ -21,8 +22,10 @@ import type {
 } from '../../ports/storage-backend.js';
 
 /**
- * A StorageBackend in process memory, held to the same contract as the RouterOS adapter. Unit tests
- * of the controller use it; `setReachable(false)` plays an RDS outage.
+ * A StorageBackend in process memory, held to the same contract as the RouterOS adapter
+ * (test/contract/storage-backend.contract.ts runs against both). Unit tests of the controller use it;
+ * `setReachable(false)` plays an RDS outage. Like RouterOS, it keeps volumes and snapshots in one
+ * namespace: getVolume also describes a snapshot (unexported), and a delete of the other kind is refused.
  */
 @injectable()
 export class InMemoryStorageBackend implements StorageBackend {
@@ -43,7 +46,9 @@ export class InMemoryStorageBackend implements StorageBackend {
 
   async createVolume(spec: VolumeSpec): Promise<VolumeInfo> {
     this.touch();
-    return this.add(spec, roundUpToAllocationUnit(spec.sizeBytes));
+    const size = roundUpToAllocationUnit(spec.sizeBytes);
+    if (size === 0) throw new InvalidArgumentError(`size ${spec.sizeBytes} is not a positive whole number of bytes`);
+    return this.add(spec, size);
   }
 
   async createVolumeFrom(spec: VolumeSpec, source: ContentSource): Promise<VolumeInfo> {
@@ -55,12 +60,13 @@ export class InMemoryStorageBackend implements StorageBackend {
 
   async getVolume(id: VolumeId): Promise<VolumeInfo | undefined> {
     this.touch();
-    return this.volumes.get(id);
+    const snapshot = this.snapshots.get(id);
+    return this.volumes.get(id) ?? (snapshot && { id: snapshot.id, sizeBytes: snapshot.sizeBytes, filePath: snapshot.filePath });
   }
 
   async listVolumes(basePath?: BasePath): Promise<VolumeInfo[]> {
     this.touch();
-    return [...this.volumes.values()].filter((v) => !basePath || v.filePath.startsWith(`${basePath}/`));
+    return [...this.volumes.values()].filter((v) => !basePath || directoryOf(v.filePath) === basePath);
   }
 
   async resizeVolume(id: VolumeId, sizeBytes: number): Promise<VolumeInfo> {
@@ -77,6 +83,7 @@ export class InMemoryStorageBackend implements StorageBackend {
 
   async deleteVolume(id: VolumeId): Promise<void> {
     this.touch();
+    if (this.snapshots.has(id)) throw new BackendRejectedError(`refusing to delete ${id} as a volume`, 'it is a snapshot');
     this.volumes.delete(id);
   }
 
@@ -98,11 +105,12 @@ export class InMemoryStorageBackend implements StorageBackend {
 
   async listSnapshots(basePath?: BasePath): Promise<SnapshotInfo[]> {
     this.touch();
-    return [...this.snapshots.values()].filter((s) => !basePath || s.filePath.startsWith(`${basePath}/`));
+    return [...this.snapshots.values()].filter((s) => !basePath || directoryOf(s.filePath) === basePath);
   }
 
   async deleteSnapshot(id: VolumeId): Promise<void> {
     this.touch();
+    if (this.volumes.has(id)) throw new BackendRejectedError(`refusing to delete ${id} as a snapshot`, 'it is an exported volume');
     this.snapshots.delete(id);
   }
 
@@ -134,4 +142,9 @@ export class InMemoryStorageBackend implements StorageBackend {
     this.commands += 1;
     if (!this.reachable) throw new BackendUnavailableError('storage backend unreachable');
   }
+}
+
+/** The directory of an absolute file path (one exact directory, as RouterOS base paths are matched). */
+function directoryOf(filePath: string): string {
+  return filePath.slice(0, filePath.lastIndexOf('/'));
 }

@@ -11,7 +11,12 @@ import { ProbeReadiness } from '../use-cases/probe-readiness.js';
 /** The CSI driving adapter: Identity always, Controller in controller and all modes. */
 export function csiModule(config: Config, version: string): ContainerModule {
   return new ContainerModule(({ bind }) => {
-    bind(CsiSettings).toConstantValue({ driverName: config.driverName, version });
+    bind(CsiSettings).toConstantValue({
+      driverName: config.driverName,
+      version,
+      ...(config.nodeId ? { nodeId: config.nodeId } : {}),
+      ...(config.attachment.maxVolumesPerNode === undefined ? {} : { maxVolumesPerNode: config.attachment.maxVolumesPerNode }),
+    });
     bind(IdentityService).toSelf().inSingletonScope();
     if (config.mode === 'node') {
       bind(ReadinessCheck).toConstantValue({ execute: async () => ({ ready: true, detail: 'node plugin' }) });

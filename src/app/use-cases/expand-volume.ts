@@ -40,7 +40,7 @@ export class ExpandVolume {
     const options = { signal: command.signal };
     return this.locks.withVolumeLock(id, async () => {
       const volume = await this.backend.getVolume(id, options);
-      if (!volume) throw new VolumeNotFoundError(id);
+      if (!volume?.nvme) throw new VolumeNotFoundError(id, volume ? 'it is a snapshot, not a volume' : undefined);
       const nodeExpansionRequired = !command.block;
       if (command.capacity.requiredBytes <= volume.sizeBytes) return { capacityBytes: volume.sizeBytes, nodeExpansionRequired };
       const target = resolveCapacity(command.capacity, this.settings.capacity);

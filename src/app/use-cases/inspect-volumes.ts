@@ -44,7 +44,7 @@ export class InspectVolumes {
 
   async get(volumeId: string, options: CallOptions = {}): Promise<VolumeStatus> {
     const volume = isValidVolumeId(volumeId) ? await this.backend.getVolume(volumeId as VolumeId, options) : undefined;
-    if (!volume) throw new VolumeNotFoundError(volumeId);
+    if (!volume?.nvme) throw new VolumeNotFoundError(volumeId, volume ? 'it is a snapshot, not a volume' : undefined);
     return this.status(volume.id, volume.sizeBytes, volume.nvme !== undefined);
   }
 

@@ -1,0 +1,152 @@
+import { realpath, statfs } from 'node:fs/promises';
+import { inject, injectable } from 'inversify';
+import { AbortedByCallerError, HostCommandError, HostPreconditionError, InvalidArgumentError } from '../../domain/errors.js';
+import { describeValue } from '../../domain/ids.js';
+import { CommandRunner } from '../../ports/command-runner.js';
+import type { FsType } from '../../ports/filesystems.js';
+import { FS_TYPES } from '../../ports/filesystems.js';
+import { Logger } from '../../ports/logger.js';
+import type { MountEntry, Mounts, VolumeUsage } from '../../ports/mounts.js';
+import { readBoundedFile } from './bounded-file-read.js';
+import { toolDetail } from './fs-tool-output.js';
+import { assertDevicePath, assertHostPath } from './host-paths.js';
+import { bindOptions, isReadOnly, mountOptionsFor } from './mount-options.js';
+import { MountSettings } from './mount-settings.js';
+import { parseMountinfo } from './mountinfo-parser.js';
+
+/** More stacked mounts than this on one target means something else keeps mounting there. */
+const MAX_STACKED_UNMOUNTS = 32;
+
+/** Mounts through mount(8)/umount(8) and /proc/self/mountinfo. */
+@injectable()
+export class LinuxMounts implements Mounts {
+  constructor(
+    @inject(CommandRunner) private readonly runner: CommandRunner,
+    @inject(Logger) private readonly logger: Logger,
+    @inject(MountSettings) private readonly settings: MountSettings,
+  ) {}
+
+  async listMounts(signal?: AbortSignal): Promise<MountEntry[]> {
+    if (signal?.aborted) throw new AbortedByCallerError('reading the mount table was cancelled');
+    const text = await readBoundedFile(this.settings.mountinfoPath, {
+      timeoutMs: this.settings.mountinfoTimeoutMs,
+      maxBytes: this.settings.mountinfoMaxBytes,
+    });
+    return parseMountinfo(text);
+  }
+
+  async findMount(path: string, signal?: AbortSignal): Promise<MountEntry | undefined> {
+    assertHostPath(path, 'path');
+    return topmost(await this.listMounts(signal), path);
+  }
+
+  async mount(device: string, target: string, fsType: FsType, options: readonly string[], signal?: AbortSignal): Promise<void> {
+    assertDevicePath(device);
+    assertHostPath(target, 'mount target');
+    if (!(FS_TYPES as readonly string[]).includes(fsType)) {
+      throw new InvalidArgumentError(`file system type ${describeValue(fsType)} is not supported`);
+    }
+    const flags = mountOptionsFor(fsType, options);
+    const readonly = isReadOnly(flags);
+    const table = await this.listMounts(signal);
+    const names = await deviceNames(device);
+    const existing = topmost(table, target);
+    if (existing) {
+      if (names.includes(existing.source) && existing.fsType === fsType) {
+        return sameAccess(existing, readonly, target);
+      }
+      throw new HostPreconditionError(
+        `${target} is already mounted from ${existing.source} (${existing.fsType}), not ${device}; unmount it first`,
+      );
+    }
+    this.guardStorm(table.filter((e) => names.includes(e.source)).length, device);
+    const argv = ['mount', '-t', fsType, ...(flags.length > 0 ? ['-o', flags.join(',')] : []), '--', device, target];
+    await this.exec(argv, signal);
+  }
+
+  async bind(source: string, target: string, readonly: boolean, options: readonly string[] = [], signal?: AbortSignal): Promise<void> {
+    assertHostPath(source, 'bind source');
+    assertHostPath(target, 'bind target');
+    const extra = bindOptions(options);
+    const table = await this.listMounts(signal);
+    const origin = topmost(table, source);
+    if (!origin) throw new HostPreconditionError(`${source} is not a mount point; refusing to bind an unmounted directory`);
+    const existing = topmost(table, target);
+    if (existing) {
+      if (existing.major === origin.major && existing.minor === origin.minor && existing.root === origin.root) {
+        return sameAccess(existing, readonly, target);
+      }
+      throw new HostPreconditionError(`${target} is already mounted from ${existing.source}${existing.root}, not ${source}; unmount it first`);
+    }
+    this.guardStorm(table.filter((e) => e.major === origin.major && e.minor === origin.minor).length, origin.source);
+    await this.exec(['mount', '--bind', '--', source, target], signal);
+    if (!readonly && extra.length === 0) return;
+    const remount = ['remount', 'bind', ...(readonly ? ['ro'] : []), ...extra].join(',');
+    try {
+      await this.exec(['mount', '-o', remount, '--', target], signal);
+    } catch (error) {
+      // Never leave a writable bind behind when read-only was asked for.
+      await this.runner.run(['umount', '--', target], { timeoutMs: this.settings.commandTimeoutMs }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async unmount(target: string, signal?: AbortSignal): Promise<void> {
+    assertHostPath(target, 'unmount target');
+    for (let i = 0; i < MAX_STACKED_UNMOUNTS; i += 1) {
+      const mounted = await this.findMount(target, signal);
+      if (!mounted) return;
+      const result = await this.runner.run(['umount', '--', target], { timeoutMs: this.settings.commandTimeoutMs, signal });
+      if (result.exitCode !== 0 && (await this.findMount(target, signal))?.mountId === mounted.mountId) {
+        throw new HostCommandError('umount', result.exitCode, toolDetail(result.stderr, result.stdout));
+      }
+    }
+    throw new HostPreconditionError(`${target} still has mounts after ${MAX_STACKED_UNMOUNTS} unmounts`);
+  }
+
+  async usage(path: string): Promise<VolumeUsage> {
+    assertHostPath(path, 'path');
+    const s = await statfs(path, { bigint: true });
+    return {
+      totalBytes: Number(s.blocks * s.bsize),
+      availableBytes: Number(s.bavail * s.bsize),
+      usedBytes: Number((s.blocks - s.bfree) * s.bsize),
+      totalInodes: Number(s.files),
+      freeInodes: Number(s.ffree),
+      usedInodes: Number(s.files - s.ffree),
+    };
+  }
+
+  private guardStorm(entries: number, source: string): void {
+    if (entries < this.settings.maxMountsPerSource) return;
+    this.logger.error('mount storm guard refused a mount', { source, entries });
+    throw new HostPreconditionError(
+      `refusing to mount ${source}: it already has ${entries} mount entries (limit ${this.settings.maxMountsPerSource}); ` +
+        'a mount storm is likely, inspect /proc/self/mountinfo',
+    );
+  }
+
+  private async exec(argv: string[], signal?: AbortSignal): Promise<void> {
+    const result = await this.runner.run(argv, { timeoutMs: this.settings.commandTimeoutMs, signal });
+    if (result.exitCode !== 0) throw new HostCommandError(argv[0]!, result.exitCode, toolDetail(result.stderr, result.stdout));
+  }
+}
+
+/** The mount that is visible at `path`: the last one mounted there. */
+function topmost(table: readonly MountEntry[], path: string): MountEntry | undefined {
+  for (let i = table.length - 1; i >= 0; i -= 1) if (table[i]!.mountPoint === path) return table[i];
+  return undefined;
+}
+
+function sameAccess(existing: MountEntry, readonly: boolean, target: string): void {
+  if (isReadOnly(existing.options) === readonly) return;
+  throw new HostPreconditionError(
+    `${target} is already mounted ${readonly ? 'read-write' : 'read-only'}; it was asked for ${readonly ? 'read-only' : 'read-write'}`,
+  );
+}
+
+/** The names mountinfo may show for a device: as given and with symlinks resolved. */
+async function deviceNames(device: string): Promise<string[]> {
+  const resolved = await realpath(device).catch(() => device);
+  return resolved === device ? [device] : [device, resolved];
+}

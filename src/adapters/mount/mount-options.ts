@@ -1,0 +1,53 @@
+import { InvalidArgumentError } from '../../domain/errors.js';
+import { describeValue } from '../../domain/ids.js';
+import type { FsType } from '../../ports/filesystems.js';
+
+/**
+ * Mount options a volume may ask for. Only options that restrict or tune are admitted; those that lift
+ * a restriction (`suid`, `dev`, `exec`), change the mount's nature (`bind`, `remount`, `move`, `loop`)
+ * or point elsewhere (`context=`, `uid=`) are refused. Nothing is added implicitly: no forced `noexec`,
+ * which breaks workloads that run programs from their volume.
+ */
+const PER_MOUNT = ['nosuid', 'nodev', 'noexec', 'noatime', 'nodiratime', 'relatime', 'strictatime', 'lazytime', 'nolazytime'];
+const COMMON = [...PER_MOUNT, 'ro', 'rw', 'sync', 'async', 'discard', 'nodiscard', 'defaults'];
+const EXT = ['data=ordered', 'data=journal', 'data=writeback', 'errors=remount-ro', 'errors=continue', 'noauto_da_alloc'];
+const XFS = ['inode64', 'inode32', 'nouuid', 'largeio', 'nolargeio', 'noquota', 'uquota', 'gquota', 'pquota', 'prjquota'];
+const EXT_COMMIT = /^commit=([1-9]\d{0,2})$/;
+
+const BY_TYPE: Record<FsType, ReadonlySet<string>> = {
+  ext3: new Set([...COMMON, ...EXT]),
+  ext4: new Set([...COMMON, ...EXT]),
+  xfs: new Set([...COMMON, ...XFS]),
+};
+
+/** Validated options for `mount -t <fsType> -o …`, de-duplicated, `defaults` dropped. */
+export function mountOptionsFor(fsType: FsType, options: readonly string[]): string[] {
+  const allowed = BY_TYPE[fsType];
+  const accepted = dedupe(options, (o) => allowed.has(o) || (fsType !== 'xfs' && EXT_COMMIT.test(o)), fsType);
+  return accepted.filter((o) => o !== 'defaults');
+}
+
+/** Validated extra options for a bind mount: per-mount flags only (`ro` comes from the readonly flag). */
+export function bindOptions(options: readonly string[]): string[] {
+  const allowed = new Set(PER_MOUNT);
+  return dedupe(options, (o) => allowed.has(o), 'a bind mount');
+}
+
+/** Whether per-mount options say read-only. */
+export function isReadOnly(options: readonly string[]): boolean {
+  return options.includes('ro');
+}
+
+function dedupe(options: readonly string[], allowed: (o: string) => boolean, what: string): string[] {
+  const seen = new Set<string>();
+  for (const option of options) {
+    if (!allowed(option)) {
+      throw new InvalidArgumentError(`mount option ${describeValue(option)} is not allowed for ${what}`);
+    }
+    seen.add(option);
+  }
+  for (const [a, b] of [['ro', 'rw'], ['sync', 'async'], ['discard', 'nodiscard'], ['lazytime', 'nolazytime']] as const) {
+    if (seen.has(a) && seen.has(b)) throw new InvalidArgumentError(`mount options ${a} and ${b} contradict each other`);
+  }
+  return [...seen];
+}

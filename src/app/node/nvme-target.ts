@@ -1,0 +1,39 @@
+import { InvalidArgumentError } from '../../domain/errors.js';
+import { describeValue } from '../../domain/ids.js';
+import { parseHostAddress, parsePort } from '../../domain/network-address.js';
+import { parseNqn } from '../../domain/nqn.js';
+import type { NvmeTarget } from '../../ports/nvme-initiator.js';
+import { PUBLISH_CONTEXT } from '../use-cases/publish-volume.js';
+import { CONTEXT } from '../volumes/volume-context.js';
+
+/**
+ * Where to connect, from the publish context (this driver's ControllerPublish) or else the volume
+ * context (PVs made by the Go driver carry it there). Every value is validated before it can reach
+ * nvme-cli.
+ */
+export function nvmeTargetFrom(publishContext: Readonly<Record<string, string>>, volumeContext: Readonly<Record<string, string>>): NvmeTarget {
+  const pick = (publishKey: string, contextKey: string) => publishContext[publishKey] ?? volumeContext[contextKey];
+  const nqn = pick(PUBLISH_CONTEXT.nqn, CONTEXT.nqn);
+  const address = pick(PUBLISH_CONTEXT.nvmeAddress, CONTEXT.nvmeAddress) ?? volumeContext[CONTEXT.rdsAddress];
+  const port = pick(PUBLISH_CONTEXT.nvmePort, CONTEXT.nvmePort) ?? '4420';
+  if (!nqn) throw new InvalidArgumentError('the volume has no NQN in its publish or volume context; was it created by this driver?');
+  if (!address) throw new InvalidArgumentError('the volume has no NVMe/TCP address in its publish or volume context');
+  const optional = (key: string, min: number, max: number): number | undefined => {
+    const raw = volumeContext[key];
+    if (raw === undefined) return undefined;
+    const n = /^-?\d{1,6}$/.test(raw) ? Number(raw) : NaN;
+    if (n >= min && n <= max) return n;
+    throw new InvalidArgumentError(`volume context ${key} ${describeValue(raw)} is not a whole number from ${min} to ${max}`);
+  };
+  const ctrlLossTmo = optional(CONTEXT.ctrlLossTmo, -1, 86_400);
+  const reconnectDelay = optional(CONTEXT.reconnectDelay, 1, 3_600);
+  const keepAliveTmo = optional(CONTEXT.keepAliveTmo, 0, 3_600);
+  return {
+    address: parseHostAddress(address, 'NVMe/TCP address'),
+    port: parsePort(port, 'NVMe/TCP port'),
+    nqn: parseNqn(nqn),
+    ...(ctrlLossTmo === undefined ? {} : { ctrlLossTmo }),
+    ...(reconnectDelay === undefined ? {} : { reconnectDelay }),
+    ...(keepAliveTmo === undefined || keepAliveTmo === 0 ? {} : { keepAliveTmo }),
+  };
+}

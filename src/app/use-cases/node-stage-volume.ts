@@ -1,0 +1,102 @@
+import { inject, injectable } from 'inversify';
+import { HostPreconditionError } from '../../domain/errors.js';
+import type { VolumeId } from '../../domain/ids.js';
+import { assertStageCompatible } from '../../domain/node-volume.js';
+import type { VolumeCapability } from '../../domain/volume-capability.js';
+import { Filesystems, FS_TYPES } from '../../ports/filesystems.js';
+import type { FsType } from '../../ports/filesystems.js';
+import { LockManager } from '../../ports/lock-manager.js';
+import { Logger } from '../../ports/logger.js';
+import { Mounts } from '../../ports/mounts.js';
+import { NodeVolumeStore } from '../../ports/node-volume-store.js';
+import { NvmeInitiator } from '../../ports/nvme-initiator.js';
+import { PublishTargets } from '../../ports/publish-targets.js';
+import { NodeSettings } from '../node/node-settings.js';
+import { nvmeTargetFrom } from '../node/nvme-target.js';
+
+export interface NodeStageCommand {
+  readonly volumeId: VolumeId;
+  readonly stagingPath: string;
+  readonly capability: VolumeCapability;
+  readonly publishContext: Readonly<Record<string, string>>;
+  readonly volumeContext: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * NodeStageVolume: connect (or find the connection), then for a filesystem volume format only a
+ * device the probe calls blank, check it with a policy that lets journals replay, and mount it at
+ * the staging path. Idempotent: a staging path already mounted from the volume's device is success;
+ * one mounted from a device that has vanished (renamed after a reconnect) is unmounted and mounted
+ * again; one mounted from another live device is refused, never stacked.
+ */
+@injectable()
+export class NodeStageVolume {
+  constructor(
+    @inject(LockManager) private readonly locks: LockManager,
+    @inject(NvmeInitiator) private readonly initiator: NvmeInitiator,
+    @inject(Filesystems) private readonly filesystems: Filesystems,
+    @inject(Mounts) private readonly mounts: Mounts,
+    @inject(PublishTargets) private readonly targets: PublishTargets,
+    @inject(NodeVolumeStore) private readonly store: NodeVolumeStore,
+    @inject(NodeSettings) private readonly settings: NodeSettings,
+    @inject(Logger) private readonly logger: Logger,
+  ) {}
+
+  async execute(command: NodeStageCommand): Promise<void> {
+    const target = nvmeTargetFrom(command.publishContext, command.volumeContext);
+    const { signal } = command;
+    await this.locks.withVolumeLock(command.volumeId, async () => {
+      const previous = await this.store.load(command.volumeId);
+      if (previous) assertStageCompatible(previous, command.stagingPath, command.capability);
+      const { devicePath } = await this.initiator.connect(target, signal);
+      let fsType: FsType | undefined;
+      if (command.capability.accessType.kind === 'mount') {
+        fsType = await this.stageFilesystem(command, devicePath, signal);
+      }
+      await this.store.save({
+        volumeId: command.volumeId,
+        nqn: target.nqn,
+        stagingPath: command.stagingPath,
+        capability: command.capability,
+        ...(fsType ? { fsType } : {}),
+        publications: previous?.stagingPath === command.stagingPath ? previous.publications : [],
+      });
+    }, { signal });
+  }
+
+  private async stageFilesystem(command: NodeStageCommand, device: string, signal?: AbortSignal): Promise<FsType> {
+    const path = command.stagingPath;
+    const mounted = await this.mounts.findMount(path, signal);
+    if (mounted && mounted.source !== device) {
+      if (await this.targets.isBlockDevice(mounted.source)) {
+        throw new HostPreconditionError(`staging path ${path} is mounted from ${mounted.source}, not from this volume's device ${device}; refusing to mount over it`);
+      }
+      this.logger.warn('repairing a stale staging mount whose device has gone', { volumeId: command.volumeId, stagingPath: path, staleSource: mounted.source, device });
+      await this.mounts.unmount(path, signal);
+    }
+    const wanted = this.wantedFsType(command.capability);
+    const probe = await this.filesystems.probe(device, signal);
+    let fsType: FsType;
+    if (probe.kind === 'blank') {
+      this.logger.info('formatting a blank volume', { volumeId: command.volumeId, device, fsType: wanted });
+      await this.filesystems.format(device, wanted, signal);
+      fsType = wanted;
+    } else if (probe.kind === 'filesystem' && (FS_TYPES as readonly string[]).includes(probe.fsType)) {
+      fsType = probe.fsType as FsType;
+      if (fsType !== wanted) this.logger.warn('volume holds another file system than requested; mounting what is there', { volumeId: command.volumeId, found: fsType, requested: wanted });
+      if (!mounted || mounted.source !== device) await this.filesystems.check(device, fsType, signal);
+    } else {
+      const found = probe.kind === 'filesystem' ? probe.fsType : probe.signature;
+      throw new HostPreconditionError(`volume ${command.volumeId} holds ${found}, which this driver does not mount; it was left untouched`);
+    }
+    const flags = command.capability.accessType.kind === 'mount' ? command.capability.accessType.mountFlags : [];
+    await this.mounts.mount(device, path, fsType, flags, signal);
+    return fsType;
+  }
+
+  private wantedFsType(capability: VolumeCapability): FsType {
+    const requested = capability.accessType.kind === 'mount' ? capability.accessType.fsType : undefined;
+    return requested && (FS_TYPES as readonly string[]).includes(requested) ? (requested as FsType) : this.settings.defaultFsType;
+  }
+}
