@@ -60,8 +60,11 @@ export class LoopLab {
     for (const point of points) await exec('umount', ['-l', point]).catch(() => undefined);
     const { stdout } = await exec('losetup', ['--list', '--json', '--output', 'NAME,BACK-FILE']);
     const devices = (JSON.parse(stdout || '{"loopdevices":[]}') as { loopdevices: { name: string; 'back-file': string | null }[] }).loopdevices;
-    for (const d of devices) {
-      if (d['back-file']?.startsWith(`${this.dir}/`)) await exec('losetup', ['-d', d.name]).catch(() => undefined);
+    const ours = new Set(devices.filter((d) => d['back-file']?.startsWith(`${this.dir}/`)).map((d) => `/dev/${d.name.replace(/^\/dev\//, '')}`));
+    // Read-only views are loop devices backed by our loop devices: detach them first.
+    const views = devices.filter((d) => d['back-file'] !== null && ours.has(d['back-file']));
+    for (const d of [...views, ...devices.filter((d) => d['back-file']?.startsWith(`${this.dir}/`))]) {
+      await exec('losetup', ['-d', d.name]).catch(() => undefined);
     }
     await rm(this.dir, { recursive: true, force: true });
   }
