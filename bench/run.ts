@@ -1,12 +1,14 @@
 import { attachmentBenchmarks } from './attachment-bench.js';
 import { routerosBenchmarks } from './routeros-bench.js';
 import { csiBenchmarks } from './csi-bench.js';
+import { nodeBenchmarks } from './node-bench.js';
 
 /** `npm run bench`: every benchmark, one JSON line per figure on stdout. Diagnostics go to stderr. */
 const suites: Record<string, () => Promise<void>> = {
   attachment: attachmentBenchmarks,
   routeros: routerosBenchmarks,
   csi: csiBenchmarks,
+  node: nodeBenchmarks,
 };
 
 const only = process.argv.slice(2);

@@ -10,8 +10,8 @@ import { toolDetail } from '../mount/fs-tool-output.js';
 import { assertManagedNqn, isManagedNqn, parseManagedNqnPrefix } from '../nvme/managed-nqn-prefix.js';
 import { PerKeyQueue } from '../nvme/per-key-queue.js';
 import { LoopInitiatorSettings } from './loop-initiator-settings.js';
-import type { LoopDevice } from './losetup-output.js';
-import { parseLosetupList } from './losetup-output.js';
+import type { LoopDevice } from './loop-sysfs.js';
+import { boundLoopDevices } from './loop-sysfs.js';
 import { SimulatorExports } from './simulator-exports.js';
 
 /**
@@ -112,9 +112,8 @@ export class LoopDeviceInitiator implements NvmeInitiator {
   /** Loop devices backed by files under the simulator's data dir (deleted files included). */
   private async ownDevices(signal?: AbortSignal): Promise<LoopDevice[]> {
     const root = await this.exports.filesRoot();
-    const result = await this.losetup(['--list', '--json', '--output', 'NAME,BACK-FILE'], signal);
-    if (result.exitCode !== 0) throw this.failure('losetup --list', result);
-    return parseLosetupList(result.stdout).filter((d) => d.backFile.startsWith(`${root}/`));
+    signal?.throwIfAborted();
+    return (await boundLoopDevices(this.settings.sysfsRoot ?? '/sys')).filter((d) => d.backFile.startsWith(`${root}/`));
   }
 
   private async devicesOf(file: string, signal?: AbortSignal): Promise<string[]> {

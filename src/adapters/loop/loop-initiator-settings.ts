@@ -7,6 +7,8 @@ export interface LoopInitiatorSettings {
   readonly managedNqnPrefix: string;
   /** Time limit of each losetup call. */
   readonly commandTimeoutMs: number;
+  /** Where bound loop devices are read from; /sys unless a test points elsewhere. */
+  readonly sysfsRoot?: string;
 }
 export const LoopInitiatorSettings = Symbol.for('rds-csi.LoopInitiatorSettings') as ServiceIdentifier<LoopInitiatorSettings>;
 
