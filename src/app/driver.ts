@@ -8,6 +8,7 @@ import { PvAnnotationAttachmentStore } from '../adapters/kubernetes/pv-annotatio
 import { InMemoryNodeRegistry } from '../adapters/memory/in-memory-node-registry.js';
 import { RouterOsSession } from '../adapters/routeros/routeros-session.js';
 import { AttachmentStore } from '../ports/attachment-store.js';
+import { NvmeInitiator } from '../ports/nvme-initiator.js';
 import type { Logger } from '../ports/logger.js';
 import type { StorageBackend } from '../ports/storage-backend.js';
 import type { Config } from './config.js';
@@ -53,6 +54,7 @@ export async function runDriver(config: Config, options: DriverOptions): Promise
   });
   if (container.isBound(InMemoryNodeRegistry) && config.nodeId) container.get(InMemoryNodeRegistry).register(config.nodeId);
   const rebuilding = serving ? rebuildUntilDone(container, logger) : undefined;
+  if (config.mode !== 'controller') await cleanupOrphans(container, logger);
   const server = await CsiGrpcServer.start(
     config.socketPath,
     {
@@ -79,6 +81,16 @@ export async function runDriver(config: Config, options: DriverOptions): Promise
       await connection?.embedded?.simulator.stop();
     },
   };
+}
+
+/** At node start: disconnect managed subsystems left without a block device (crash, reboot). */
+async function cleanupOrphans(container: Container, logger: Logger): Promise<void> {
+  try {
+    const report = await container.get(NvmeInitiator).cleanupOrphans();
+    if (report.disconnected.length > 0 || report.failed.length > 0) logger.info('orphaned connections cleaned up', { ...report });
+  } catch (error) {
+    logger.warn('could not clean up orphaned connections at start', { error });
+  }
 }
 
 function rebuildUntilDone(container: Container, logger: Logger): { cancel(): void } {

@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryAttachmentStore } from '../../src/adapters/memory/in-memory-attachment-store.js';
-import type { AttachVolumeCommand } from '../../src/app/use-cases/attach-volume.js';
 import {
   BackendUnavailableError,
   ConcurrentModificationError,
@@ -11,16 +10,9 @@ import {
 } from '../../src/domain/errors.js';
 import { FaultyAttachmentStore } from '../fakes/faulty-attachment-store.js';
 import { attachmentHarness } from '../support/attachment-harness.js';
-import { node, vol } from '../support/mothers.js';
+import { attachCommand, node, vol } from '../support/mothers.js';
 
-const cmd = (volumeId: string, nodeId: string, over: Partial<AttachVolumeCommand> = {}): AttachVolumeCommand => ({
-  volumeId: vol(volumeId),
-  nodeId: node(nodeId),
-  accessMode: 'SINGLE_NODE_WRITER',
-  volumeMode: 'filesystem',
-  readonly: false,
-  ...over,
-});
+const cmd = attachCommand;
 const mnmw = { accessMode: 'MULTI_NODE_MULTI_WRITER', volumeMode: 'block' } as const;
 
 describe('attachment use cases', () => {

@@ -1,3 +1,4 @@
+import type { AttachVolumeCommand } from '../../src/app/use-cases/attach-volume.js';
 import type { AccessMode, VolumeMode } from '../../src/domain/access-mode.js';
 import type { AttachRequest } from '../../src/domain/attachment.js';
 import { parseNodeId, parseVolumeId } from '../../src/domain/ids.js';
@@ -21,3 +22,13 @@ export function request(
 
 export const migration = (nodeId: string): AttachRequest =>
   request(nodeId, { accessMode: 'MULTI_NODE_MULTI_WRITER', volumeMode: 'block' });
+
+/** An AttachVolume command with RWO-on-filesystem defaults. */
+export const attachCommand = (volumeId: string, nodeId: string, over: Partial<AttachVolumeCommand> = {}): AttachVolumeCommand => ({
+  volumeId: vol(volumeId),
+  nodeId: node(nodeId),
+  accessMode: 'SINGLE_NODE_WRITER',
+  volumeMode: 'filesystem',
+  readonly: false,
+  ...over,
+});

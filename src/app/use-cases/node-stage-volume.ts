@@ -69,7 +69,9 @@ export class NodeStageVolume {
     const path = command.stagingPath;
     const mounted = await this.mounts.findMount(path, signal);
     if (mounted && mounted.source !== device) {
-      if (await this.targets.isBlockDevice(mounted.source)) {
+      // Only a mount from a device file that no longer exists (renamed after a reconnect) is ours to
+      // repair; a live device or a virtual file system there is someone else's and is left alone.
+      if (!mounted.source.startsWith('/') || (await this.targets.isBlockDevice(mounted.source))) {
         throw new HostPreconditionError(`staging path ${path} is mounted from ${mounted.source}, not from this volume's device ${device}; refusing to mount over it`);
       }
       this.logger.warn('repairing a stale staging mount whose device has gone', { volumeId: command.volumeId, stagingPath: path, staleSource: mounted.source, device });

@@ -1,20 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AttachVolumeCommand } from '../../../src/app/use-cases/attach-volume.js';
 import { BackendUnavailableError, ConcurrentModificationError } from '../../../src/domain/errors.js';
 import { FakeKubeApi } from '../../support/fake-kube-api/fake-kube-api.js';
 import type { KubeObject } from '../../support/fake-kube-api/kube-object.js';
 import { attachmentHarness } from '../../support/attachment-harness.js';
 import { DRIVER, kubeStore, putPv } from '../../support/kube-store-harness.js';
-import { node, vol } from '../../support/mothers.js';
+import { attachCommand, node, vol } from '../../support/mothers.js';
 
-const cmd = (volumeId: string, nodeId: string, over: Partial<AttachVolumeCommand> = {}): AttachVolumeCommand => ({
-  volumeId: vol(volumeId),
-  nodeId: node(nodeId),
-  accessMode: 'SINGLE_NODE_WRITER',
-  volumeMode: 'filesystem',
-  readonly: false,
-  ...over,
-});
+const cmd = attachCommand;
 const annotations = (api: FakeKubeApi, name: string) =>
   api.get<KubeObject>('persistentvolumes', name)?.metadata?.annotations ?? {};
 
