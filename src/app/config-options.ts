@@ -33,6 +33,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: 'migration-timeout', env: env('migration-timeout'), defaultValue: '300', help: 'seconds a live-migration dual attach may last before it is reported overdue' },
   { flag: 'managed-nqn-prefix', env: env('managed-nqn-prefix', 'CSI_MANAGED_NQN_PREFIX'), defaultValue: 'nqn.2000-02.com.mikrotik:', help: 'node: only NQNs with this prefix are ever connected or disconnected' },
   { flag: 'node-state-dir', env: env('node-state-dir'), defaultValue: '/var/lib/rds-csi/node', help: 'node: where staged and published volumes are recorded' },
+  { flag: 'kubelet-dir', env: env('kubelet-dir'), defaultValue: '/var/lib/kubelet', help: 'node: the kubelet root directory (checked by `rds-csi doctor` for shared mount propagation)' },
   { flag: 'default-fs-type', env: env('default-fs-type'), defaultValue: 'ext4', help: 'node: file system for volumes whose capability names none (ext4, xfs or ext3)' },
   { flag: 'lock-wait', env: env('lock-wait'), defaultValue: '10', help: 'seconds a call waits for a busy volume before ABORTED' },
 ];

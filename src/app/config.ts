@@ -33,6 +33,8 @@ export interface Config {
     readonly managedNqnPrefix: string;
     readonly stateDir: string;
     readonly defaultFsType: 'ext4' | 'xfs' | 'ext3';
+    /** The kubelet root directory; volumes are mounted below it. */
+    readonly kubeletDir: string;
   };
   readonly attachment: {
     readonly maxMultiWriterNodes: number;

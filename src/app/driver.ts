@@ -3,7 +3,10 @@ import { ControllerService } from '../adapters/csi/controller-service.js';
 import { CsiGrpcServer } from '../adapters/csi/grpc-server.js';
 import { IdentityService } from '../adapters/csi/identity-service.js';
 import { NodeService } from '../adapters/csi/node-service.js';
+import { ReadinessCheck } from '../adapters/csi/csi-settings.js';
 import { KubeClients } from '../adapters/kubernetes/kube-clients.js';
+import { MetricsServer } from '../adapters/metrics/metrics-server.js';
+import { PromMetrics } from '../adapters/metrics/prom-metrics.js';
 import { PvAnnotationAttachmentStore } from '../adapters/kubernetes/pv-annotation-attachment-store.js';
 import { InMemoryNodeRegistry } from '../adapters/memory/in-memory-node-registry.js';
 import { RouterOsSession } from '../adapters/routeros/routeros-session.js';
@@ -16,6 +19,7 @@ import { buildContainer } from './container.js';
 import { packageVersion } from './package-version.js';
 import { routerOsConnection } from './routeros-connection.js';
 import type { RouterOsConnection } from './routeros-connection.js';
+import { QueryAttachments } from './use-cases/query-attachments.js';
 import { RebuildAttachments } from './use-cases/rebuild-attachments.js';
 
 export interface DriverOptions {
@@ -28,6 +32,8 @@ export interface DriverOptions {
 
 export interface RunningDriver {
   readonly socketPath: string;
+  /** Port of the /metrics, /healthz and /readyz server when --metrics-address is set. */
+  readonly metricsPort?: number;
   /** The CSI services served on the socket. */
   readonly services: readonly string[];
   readonly container: Container;
@@ -55,6 +61,11 @@ export async function runDriver(config: Config, options: DriverOptions): Promise
   if (container.isBound(InMemoryNodeRegistry) && config.nodeId) container.get(InMemoryNodeRegistry).register(config.nodeId);
   const rebuilding = serving ? rebuildUntilDone(container, logger) : undefined;
   if (config.mode !== 'controller') await cleanupOrphans(container, logger);
+  const metrics = container.get(PromMetrics);
+  const queries = container.get(QueryAttachments);
+  metrics.observeAttachments(() => queries.count());
+  const readiness = container.get(ReadinessCheck);
+  const metricsServer = config.metricsAddress ? await MetricsServer.start(config.metricsAddress, metrics, () => readiness.execute(), logger) : undefined;
   const server = await CsiGrpcServer.start(
     config.socketPath,
     {
@@ -70,8 +81,10 @@ export async function runDriver(config: Config, options: DriverOptions): Promise
     services: ['Identity', ...(serving ? ['Controller'] : []), ...(config.mode !== 'controller' ? ['Node'] : [])],
     container,
     ...(connection ? { connection } : {}),
+    ...(metricsServer ? { metricsPort: metricsServer.port } : {}),
     stop: async () => {
       await server.shutdown(options.graceMs ?? 10_000);
+      await metricsServer?.stop();
       rebuilding?.cancel();
       if (container.isBound(RouterOsSession)) await container.get(RouterOsSession).close();
       if (container.isBound(AttachmentStore)) {

@@ -5,16 +5,18 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { PinoLogger } from '../adapters/logging/pino-logger.js';
 import { OPTIONS } from './config-options.js';
+import { runDoctorCommand } from './doctor/doctor-command.js';
 import { runDriver } from './driver.js';
 import { parseConfig } from './parse-config.js';
 import { ConfigFileError } from './routeros-connection.js';
 
-/** `rds-csi serve|start|help`: the only entry point; exits non-zero on a bad configuration. */
+/** `rds-csi serve|start|doctor|help`: the only entry point; exits non-zero on a bad configuration. */
 async function main(argv: string[]): Promise<number> {
   const [command = 'help', ...rest] = argv;
   if (command === 'help' || command === '--help') return help();
+  if (command === 'doctor') return runDoctorCommand(rest);
   if (command !== 'serve' && command !== 'start') {
-    process.stderr.write(`unknown command ${JSON.stringify(command)}; use serve, start or help\n`);
+    process.stderr.write(`unknown command ${JSON.stringify(command)}; use serve, start, doctor or help\n`);
     return 2;
   }
   const environment = command === 'start' ? embeddedEnvironment(process.env) : process.env;
@@ -74,7 +76,9 @@ function embeddedEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 function help(): number {
   const lines = OPTIONS.map((o) => `  --${o.flag}${o.boolean ? '' : ' VALUE'}\n      ${o.help}${o.defaultValue ? ` (default ${o.defaultValue})` : ''}; env ${o.env.join(', ')}\n`);
-  process.stdout.write(`usage: rds-csi serve [flags] | rds-csi start | rds-csi help\n\nflags:\n${lines.join('')}`);
+  process.stdout.write(`usage: rds-csi serve [flags] | rds-csi start | rds-csi doctor [flags] | rds-csi help\n\n` +
+      `doctor: checks the configuration given by the same flags (RDS reachability, host key, login, RouterOS version,\n` +
+      `base path, free space; on a node nvme-cli, nvme-tcp, host NQN, tools, kubelet mount propagation); exits 1 on a FAIL\n\nflags:\n${lines.join('')}`);
   return 0;
 }
 

@@ -106,7 +106,8 @@ export function parseConfig(argv: readonly string[], environment: Readonly<Recor
     ...optional('kubeconfig', check('kubeconfig', (v) => v)),
     ...optional('metricsAddress', check('metrics-address', (v) => {
       const m = /^(.*):(\d{1,5})$/.exec(v);
-      if (m && (m[1] === '' || parseHostAddress(m[1]!.replace(/^\[|\]$/g, ''), 'the host')) && parsePort(m[2]!, 'the port')) return v;
+      // Port 0 picks a free port (tests, several drivers on one host).
+      if (m && (m[1] === '' || parseHostAddress(m[1]!.replace(/^\[|\]$/g, ''), 'the host')) && (m[2] === '0' || parsePort(m[2]!, 'the port'))) return v;
       throw new Error(`${JSON.stringify(v)} is not HOST:PORT (or :PORT)`);
     })),
     ...optional('embeddedRds', embeddedRds),
@@ -120,6 +121,10 @@ export function parseConfig(argv: readonly string[], environment: Readonly<Recor
         throw new Error(`${JSON.stringify(v)} is not an absolute path`);
       }) ?? '/var/lib/rds-csi/node',
       defaultFsType: check('default-fs-type', oneOf(['ext4', 'xfs', 'ext3'] as const)) ?? 'ext4',
+      kubeletDir: check('kubelet-dir', (v) => {
+        if (/^\/[^\0\n]*$/.test(v) && v.length <= 1024) return v.length > 1 ? v.replace(/\/+$/, '') : v;
+        throw new Error(`${JSON.stringify(v)} is not an absolute path`);
+      }) ?? '/var/lib/kubelet',
     },
     attachment: {
       maxMultiWriterNodes: 2,

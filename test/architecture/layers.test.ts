@@ -42,6 +42,7 @@ const SDK_HOMES: Record<string, string[]> = {
   '@grpc/grpc-js': ['src/adapters/csi/'],
   '@grpc/proto-loader': ['src/adapters/csi/'],
   pino: ['src/adapters/logging/'],
+  'prom-client': ['src/adapters/metrics/'],
 };
 
 const files = sourceFiles(join(root, 'src'));

@@ -3,6 +3,7 @@ import type { handleUnaryCall } from '@grpc/grpc-js';
 import { inject, injectable } from 'inversify';
 import type { ControllerServer } from '../../generated/csi/csi.js';
 import { Logger } from '../../ports/logger.js';
+import { Metrics } from '../../ports/metrics.js';
 import { ControllerQueryRpcs } from './controller-query-rpcs.js';
 import { ControllerSnapshotRpcs } from './controller-snapshot-rpcs.js';
 import { ControllerVolumeRpcs } from './controller-volume-rpcs.js';
@@ -29,11 +30,12 @@ export class ControllerService {
     @inject(ControllerQueryRpcs) private readonly queries: ControllerQueryRpcs,
     @inject(ControllerSnapshotRpcs) private readonly snapshots: ControllerSnapshotRpcs,
     @inject(Logger) private readonly logger: Logger,
+    @inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
   handlers(): ControllerServer {
     const rpc = <Req extends object, Res>(method: string, run: (request: Req, context: RpcContext) => Promise<Res>) =>
-      unaryRpc<Req, Res>(this.logger, { method, subject: (r) => subject(r as Subject), run });
+      unaryRpc<Req, Res>(this.logger, { method, subject: (r) => subject(r as Subject), run }, this.metrics);
     return {
       createVolume: rpc('CreateVolume', (r, c) => this.volumes.create(r, c)),
       deleteVolume: rpc('DeleteVolume', (r, c) => this.volumes.delete(r, c)),

@@ -4,6 +4,7 @@ import type { CreatedVolume } from '../../app/use-cases/create-volume.js';
 import { DeleteVolume } from '../../app/use-cases/delete-volume.js';
 import { PublishVolume } from '../../app/use-cases/publish-volume.js';
 import { UnpublishVolume } from '../../app/use-cases/unpublish-volume.js';
+import { VolumeAttachedElsewhereError } from '../../domain/errors.js';
 import { parseNodeId, parseVolumeId } from '../../domain/ids.js';
 import type {
   ControllerPublishVolumeRequest,
@@ -16,6 +17,7 @@ import type {
   DeleteVolumeResponse,
   VolumeContentSource,
 } from '../../generated/csi/csi.js';
+import { Metrics } from '../../ports/metrics.js';
 import type { ContentSource } from '../../ports/storage-backend.js';
 import { requireField, toCapabilities, toCapability, toCapacityRange } from './csi-mapping.js';
 import type { RpcContext } from './unary-rpc.js';
@@ -28,6 +30,7 @@ export class ControllerVolumeRpcs {
     @inject(DeleteVolume) private readonly deleteVolume: DeleteVolume,
     @inject(PublishVolume) private readonly publishVolume: PublishVolume,
     @inject(UnpublishVolume) private readonly unpublishVolume: UnpublishVolume,
+    @inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
   async create(request: CreateVolumeRequest, { signal }: RpcContext): Promise<CreateVolumeResponse> {
@@ -54,15 +57,20 @@ export class ControllerVolumeRpcs {
     requireField(request.volumeId, 'volume_id');
     requireField(request.nodeId, 'node_id');
     const capability = toCapability(request.volumeCapability);
-    const publishContext = await this.publishVolume.execute({
-      volumeId: parseVolumeId(request.volumeId, 'volume_id'),
-      nodeId: parseNodeId(request.nodeId, 'node_id'),
-      capability,
-      readonly: request.readonly,
-      volumeContext: request.volumeContext,
-      signal,
-    });
-    return { publishContext };
+    try {
+      const publishContext = await this.publishVolume.execute({
+        volumeId: parseVolumeId(request.volumeId, 'volume_id'),
+        nodeId: parseNodeId(request.nodeId, 'node_id'),
+        capability,
+        readonly: request.readonly,
+        volumeContext: request.volumeContext,
+        signal,
+      });
+      return { publishContext };
+    } catch (error) {
+      if (error instanceof VolumeAttachedElsewhereError) this.metrics.fencingConflict();
+      throw error;
+    }
   }
 
   async unpublish(request: ControllerUnpublishVolumeRequest, { signal }: RpcContext): Promise<ControllerUnpublishVolumeResponse> {

@@ -5,6 +5,7 @@ import {
   type IdentityServer,
 } from '../../generated/csi/csi.js';
 import { Logger } from '../../ports/logger.js';
+import { Metrics } from '../../ports/metrics.js';
 import { CsiSettings, ReadinessCheck } from './csi-settings.js';
 import { unaryRpc } from './unary-rpc.js';
 
@@ -19,6 +20,7 @@ export class IdentityService {
     @inject(CsiSettings) private readonly settings: CsiSettings,
     @inject(ReadinessCheck) private readonly readiness: ReadinessCheck,
     @inject(Logger) private readonly logger: Logger,
+    @inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
   handlers(): IdentityServer {
@@ -27,7 +29,7 @@ export class IdentityService {
         method: 'GetPluginInfo',
         quiet: true,
         run: async () => ({ name: this.settings.driverName, vendorVersion: this.settings.version, manifest: {} }),
-      }),
+      }, this.metrics),
       getPluginCapabilities: unaryRpc(this.logger, {
         method: 'GetPluginCapabilities',
         quiet: true,
@@ -37,7 +39,7 @@ export class IdentityService {
             { type: { $case: 'volumeExpansion', value: { type: ExpansionType.ONLINE } } },
           ],
         }),
-      }),
+      }, this.metrics),
       probe: unaryRpc(this.logger, {
         method: 'Probe',
         quiet: true,
@@ -46,7 +48,7 @@ export class IdentityService {
           if (!answer.ready) logger.info('not ready', { detail: answer.detail });
           return { ready: answer.ready };
         },
-      }),
+      }, this.metrics),
     };
   }
 }

@@ -1,6 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { NodeServiceCapability_RPC_Type as Rpc, type NodeServer } from '../../generated/csi/csi.js';
 import { Logger } from '../../ports/logger.js';
+import { Metrics } from '../../ports/metrics.js';
 import { CsiSettings } from './csi-settings.js';
 import { NodeRpcs } from './node-rpcs.js';
 import { unaryRpc } from './unary-rpc.js';
@@ -13,6 +14,7 @@ export class NodeService {
     @inject(NodeRpcs) private readonly rpcs: NodeRpcs,
     @inject(CsiSettings) private readonly settings: CsiSettings,
     @inject(Logger) private readonly logger: Logger,
+    @inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
   handlers(): NodeServer {
@@ -23,7 +25,7 @@ export class NodeService {
       ...(r.volumePath ? { volumePath: r.volumePath.slice(0, 512) } : {}),
     });
     const rpc = <Req extends object, Res>(method: string, run: (request: Req, context: RpcContext) => Promise<Res>, quiet = false) =>
-      unaryRpc<Req, Res>(this.logger, { method, quiet, subject: (r) => subject(r as Parameters<typeof subject>[0]), run });
+      unaryRpc<Req, Res>(this.logger, { method, quiet, subject: (r) => subject(r as Parameters<typeof subject>[0]), run }, this.metrics);
     return {
       nodeStageVolume: rpc('NodeStageVolume', (r, c) => this.rpcs.stage(r, c)),
       nodeUnstageVolume: rpc('NodeUnstageVolume', (r, c) => this.rpcs.unstage(r, c)),

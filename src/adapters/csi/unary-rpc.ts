@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { AbortedByCallerError } from '../../domain/errors.js';
 import type { LogFields, Logger } from '../../ports/logger.js';
+import type { Metrics } from '../../ports/metrics.js';
 import { statusName, toGrpcFailure } from './status-mapping.js';
 
 export interface RpcContext {
@@ -27,7 +28,7 @@ export interface RpcSpec<Req, Res> {
  * becomes INTERNAL with a generic message while the cause goes to the log. Requests are never logged
  * whole, so secrets in them never reach a log.
  */
-export function unaryRpc<Req, Res>(logger: Logger, spec: RpcSpec<Req, Res>): handleUnaryCall<Req, Res> {
+export function unaryRpc<Req, Res>(logger: Logger, spec: RpcSpec<Req, Res>, metrics?: Metrics): handleUnaryCall<Req, Res> {
   return (call: ServerUnaryCall<Req, Res>, callback) => {
     const started = performance.now();
     const controller = new AbortController();
@@ -41,6 +42,7 @@ export function unaryRpc<Req, Res>(logger: Logger, spec: RpcSpec<Req, Res>): han
       .then(
         (response) => {
           const line = { durationMs: elapsed(started), code: 'OK' };
+          metrics?.rpcCompleted(spec.method, 'OK', line.durationMs / 1000);
           if (spec.quiet) rpcLogger.debug('rpc', line);
           else rpcLogger.info('rpc', line);
           callback(null, response);
@@ -48,6 +50,7 @@ export function unaryRpc<Req, Res>(logger: Logger, spec: RpcSpec<Req, Res>): han
         (error: unknown) => {
           const failure = toGrpcFailure(error);
           const line = { durationMs: elapsed(started), code: statusName(failure.code), message: failure.details };
+          metrics?.rpcCompleted(spec.method, line.code, line.durationMs / 1000);
           if (failure.code === status.INTERNAL) rpcLogger.error('rpc', { ...line, cause: error });
           else rpcLogger.warn('rpc', line);
           callback({ code: failure.code, details: failure.details });

@@ -5,6 +5,8 @@ import { RouterOsConfig } from '../../adapters/routeros/routeros-config.js';
 import type { RouterOsConfig as RouterOsSettings } from '../../adapters/routeros/routeros-config.js';
 import { RouterOsSession } from '../../adapters/routeros/routeros-session.js';
 import { RouterOsSshSession } from '../../adapters/routeros/routeros-ssh-session.js';
+import { InstrumentedRouterOsSession } from '../../adapters/routeros/instrumented-session.js';
+import { Metrics } from '../../ports/metrics.js';
 import { RouterOsStorageBackend } from '../../adapters/routeros/routeros-storage-backend.js';
 import { DEFAULT_CAPACITY_POLICY } from '../../domain/capacity-range.js';
 import { NodeRegistry } from '../../ports/node-registry.js';
@@ -37,7 +39,10 @@ export function controllerModule(config: Config, routerOs: RouterOsSettings | un
     } else {
       if (!routerOs) throw new Error('the controller needs RouterOS connection settings');
       bind(RouterOsConfig).toConstantValue(routerOs);
-      bind(RouterOsSession).to(RouterOsSshSession).inSingletonScope();
+      bind(RouterOsSshSession).toSelf().inSingletonScope();
+      bind(RouterOsSession)
+        .toResolvedValue((ssh: RouterOsSshSession, metrics: Metrics) => new InstrumentedRouterOsSession(ssh, metrics), [RouterOsSshSession, Metrics])
+        .inSingletonScope();
       bind(StorageBackend).to(RouterOsStorageBackend).inSingletonScope();
     }
     if (config.attachmentStore === 'kubernetes') {

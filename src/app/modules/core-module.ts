@@ -1,6 +1,8 @@
 import { ContainerModule } from 'inversify';
 import { KeyedMutexLockManager, LockSettings } from '../../adapters/locking/keyed-mutex-lock-manager.js';
+import { PromMetrics } from '../../adapters/metrics/prom-metrics.js';
 import { SystemClock } from '../../adapters/time/system-clock.js';
+import { Metrics } from '../../ports/metrics.js';
 import { Clock } from '../../ports/clock.js';
 import { LockManager } from '../../ports/lock-manager.js';
 import { Logger } from '../../ports/logger.js';
@@ -17,6 +19,8 @@ export function coreModule(config: Config, logger: Logger): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(Logger).toConstantValue(logger);
     bind(Clock).to(SystemClock).inSingletonScope();
+    bind(PromMetrics).toSelf().inSingletonScope();
+    bind(Metrics).toService(PromMetrics);
     bind(LockSettings).toConstantValue({ waitMs: config.attachment.lockWaitMs });
     bind(LockManager).to(KeyedMutexLockManager).inSingletonScope();
     bind(AttachmentSettings).toConstantValue({

@@ -4,7 +4,9 @@ import { NodeService } from '../../adapters/csi/node-service.js';
 import { LoopDeviceInitiator } from '../../adapters/loop/loop-device-initiator.js';
 import { DEFAULT_LOOP_COMMAND_TIMEOUT_MS, LoopInitiatorSettings } from '../../adapters/loop/loop-initiator-settings.js';
 import { LinuxFilesystems } from '../../adapters/mount/linux-filesystems.js';
+import { InstrumentedMounts } from '../../adapters/mount/instrumented-mounts.js';
 import { LinuxMounts } from '../../adapters/mount/linux-mounts.js';
+import { Metrics } from '../../ports/metrics.js';
 import { LinuxPublishTargets } from '../../adapters/mount/linux-publish-targets.js';
 import { DEFAULT_FILESYSTEM_SETTINGS, DEFAULT_MOUNT_SETTINGS, FilesystemSettings, MountSettings } from '../../adapters/mount/mount-settings.js';
 import { FileNodeVolumeStore, NodeStateSettings } from '../../adapters/node-state/file-node-volume-store.js';
@@ -41,7 +43,10 @@ export function nodeModule(config: Config): ContainerModule {
     bind(FilesystemSettings).toConstantValue(DEFAULT_FILESYSTEM_SETTINGS);
     bind(Filesystems).to(LinuxFilesystems).inSingletonScope();
     bind(MountSettings).toConstantValue(DEFAULT_MOUNT_SETTINGS);
-    bind(Mounts).to(LinuxMounts).inSingletonScope();
+    bind(LinuxMounts).toSelf().inSingletonScope();
+    bind(Mounts)
+      .toResolvedValue((mounts: LinuxMounts, metrics: Metrics) => new InstrumentedMounts(mounts, metrics), [LinuxMounts, Metrics])
+      .inSingletonScope();
     bind(PublishTargets).to(LinuxPublishTargets).inSingletonScope();
     bind(NodeStateSettings).toConstantValue({ directory: config.node.stateDir });
     bind(NodeVolumeStore).to(FileNodeVolumeStore).inSingletonScope();

@@ -19,6 +19,11 @@ export class QueryAttachments {
     return structuredClone(this.registry.list());
   }
 
+  /** Number of attached volumes, without copying anything. */
+  count(): number {
+    return this.registry.list().length;
+  }
+
   nodesOf(volumeId: VolumeId): NodeId[] {
     return this.registry.get(volumeId)?.state.nodes.map((n) => n.nodeId) ?? [];
   }
