@@ -43,9 +43,16 @@ describe('restart and outage behaviour', () => {
     await until(async () => (await second.client.call<object, ProbeResponse>(second.client.identity, 'probe', {})).ready === true);
     const listed = await second.client.call<object, ListVolumesResponse>(second.client.controller, 'listVolumes', req.list());
     expect(listed.entries.map((e) => [e.volume?.volumeId, e.volume?.capacityBytes, e.status?.publishedNodeIds])).toEqual([['pvc-keep', GiB, ['node-1']]]);
-    const fenced = (await second.client.call(second.client.controller, 'controllerPublishVolume', req.publish('pvc-keep', 'node-2')).catch((e: ServiceError) => e)) as ServiceError;
+    const pvcContext = { volumeContext: { 'csi.storage.k8s.io/pvc/name': 'keep', 'csi.storage.k8s.io/pvc/namespace': 'apps' } };
+    const fenced = (await second.client.call(second.client.controller, 'controllerPublishVolume', req.publish('pvc-keep', 'node-2', pvcContext)).catch((e: ServiceError) => e)) as ServiceError;
     expect(fenced.code).toBe(status.FAILED_PRECONDITION);
     expect(fenced.details).toContain('node-1');
+    await until(async () => api.list('events', 'apps').length > 0);
+    expect(api.list<{ reason: string; message: string; involvedObject: { name: string } }>('events', 'apps')[0]).toMatchObject({
+      reason: 'AttachmentConflict',
+      involvedObject: { name: 'keep' },
+      message: expect.stringContaining('node-1'),
+    });
   });
 
   it('serves while the RDS is down: Probe not ready and UNAVAILABLE, never INTERNAL; ready again when it returns', async () => {

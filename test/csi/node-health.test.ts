@@ -27,8 +27,12 @@ describe('node health: stale staging mounts and volume conditions', () => {
     const other = await lab.device('foreign.img', 64 * 1024 * 1024);
     await exec('mkfs.ext4', ['-q', other.device]);
     await exec('mount', [other.device, staging]);
-    expect(await t.client.code(t.client.node, 'nodeStageVolume', nodeReq.stage('pvc-h1', staging, cap, contexts))).toBe(status.FAILED_PRECONDITION);
+    const withPvc = { ...contexts, volumeContext: { ...contexts.volumeContext, 'csi.storage.k8s.io/pvc/name': 'data', 'csi.storage.k8s.io/pvc/namespace': 'db' } };
+    expect(await t.client.code(t.client.node, 'nodeStageVolume', nodeReq.stage('pvc-h1', staging, cap, withPvc))).toBe(status.FAILED_PRECONDITION);
     expect(await sourceAt(staging)).toEqual([other.device]);
+    const events = t.logger.lines.filter((l) => l.message === 'volume event');
+    expect(events.map((e) => [e.fields.reason, e.fields.pvc])).toEqual([['MountFailure', 'db/data']]);
+    expect(events[0]!.fields.detail).toMatch(/mounted from \/dev\/loop/);
   });
 
   it('repairs a staging mount whose device file has vanished, mounting the volume instead (never stacking)', async () => {
@@ -42,7 +46,9 @@ describe('node health: stale staging mounts and volume conditions', () => {
     await exec('mknod', [vanishing, 'b', String(stat[0]), String(stat[1])]);
     await exec('mount', [vanishing, staging]);
     await rm(vanishing);
-    expect(await t.client.code(t.client.node, 'nodeStageVolume', nodeReq.stage('pvc-h2', staging, cap, contexts))).toBe(status.OK);
+    const withPvc = { ...contexts, volumeContext: { ...contexts.volumeContext, 'csi.storage.k8s.io/pvc/name': 'vm-disk', 'csi.storage.k8s.io/pvc/namespace': 'vms' } };
+    expect(await t.client.code(t.client.node, 'nodeStageVolume', nodeReq.stage('pvc-h2', staging, cap, withPvc))).toBe(status.OK);
+    expect(t.logger.lines.filter((l) => l.message === 'volume event').map((e) => [e.fields.reason, e.fields.pvc])).toEqual([['StaleMountRepaired', 'vms/vm-disk']]);
     const sources = await sourceAt(staging);
     expect(sources).toHaveLength(1);
     expect(sources[0]).toMatch(/^\/dev\/loop\d+$/);

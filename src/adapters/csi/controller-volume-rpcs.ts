@@ -17,6 +17,7 @@ import type {
   DeleteVolumeResponse,
   VolumeContentSource,
 } from '../../generated/csi/csi.js';
+import { EventRecorder, pvcOf } from '../../ports/event-recorder.js';
 import { Metrics } from '../../ports/metrics.js';
 import type { ContentSource } from '../../ports/storage-backend.js';
 import { requireField, toCapabilities, toCapability, toCapacityRange } from './csi-mapping.js';
@@ -31,12 +32,14 @@ export class ControllerVolumeRpcs {
     @inject(PublishVolume) private readonly publishVolume: PublishVolume,
     @inject(UnpublishVolume) private readonly unpublishVolume: UnpublishVolume,
     @inject(Metrics) private readonly metrics: Metrics,
+    @inject(EventRecorder) private readonly events: EventRecorder,
   ) {}
 
   async create(request: CreateVolumeRequest, { signal }: RpcContext): Promise<CreateVolumeResponse> {
     const name = requireField(request.name, 'name');
     const capabilities = toCapabilities(request.volumeCapabilities);
     const source = toSource(request.volumeContentSource);
+    const started = performance.now();
     const created = await this.createVolume.execute({
       name,
       capabilities,
@@ -45,7 +48,15 @@ export class ControllerVolumeRpcs {
       ...(source ? { source } : {}),
       signal,
     });
+    this.reportIfSlow(pvcOf(request.parameters), 'creating the volume', started);
     return { volume: toVolume(created) };
+  }
+
+  private reportIfSlow(pvc: ReturnType<typeof pvcOf>, what: string, started: number): void {
+    const ms = performance.now() - started;
+    if (pvc && ms > SLOW_MS) {
+      this.events.record({ pvc, type: 'Warning', reason: 'SlowStorage', message: `${what} took ${(ms / 1000).toFixed(1)} s: the RDS is answering slowly` });
+    }
   }
 
   async delete(request: DeleteVolumeRequest, { signal }: RpcContext): Promise<DeleteVolumeResponse> {
@@ -57,6 +68,8 @@ export class ControllerVolumeRpcs {
     requireField(request.volumeId, 'volume_id');
     requireField(request.nodeId, 'node_id');
     const capability = toCapability(request.volumeCapability);
+    const pvc = pvcOf(request.volumeContext);
+    const started = performance.now();
     try {
       const publishContext = await this.publishVolume.execute({
         volumeId: parseVolumeId(request.volumeId, 'volume_id'),
@@ -66,9 +79,16 @@ export class ControllerVolumeRpcs {
         volumeContext: request.volumeContext,
         signal,
       });
+      this.reportIfSlow(pvc, 'attaching the volume', started);
       return { publishContext };
     } catch (error) {
-      if (error instanceof VolumeAttachedElsewhereError) this.metrics.fencingConflict();
+      if (error instanceof VolumeAttachedElsewhereError) {
+        this.metrics.fencingConflict();
+        if (pvc) {
+          const message = `attach to node ${request.nodeId} refused: ${error.message}. Delete the pod that uses the volume there, or wait for it to move.`;
+          this.events.record({ pvc, type: 'Warning', reason: 'AttachmentConflict', message });
+        }
+      }
       throw error;
     }
   }
@@ -80,6 +100,9 @@ export class ControllerVolumeRpcs {
     return {};
   }
 }
+
+/** RouterOS answers slower than this make a SlowStorage event: users see why provisioning lags. */
+const SLOW_MS = 5_000;
 
 function toSource(source: VolumeContentSource | undefined): ContentSource | undefined {
   const type = source?.type;

@@ -4,9 +4,11 @@ import { NodeStageVolume } from '../../app/use-cases/node-stage-volume.js';
 import { NodeUnpublishVolume } from '../../app/use-cases/node-unpublish-volume.js';
 import { NodeUnstageVolume } from '../../app/use-cases/node-unstage-volume.js';
 import { NodeVolumeHealth } from '../../app/use-cases/node-volume-health.js';
-import { HostPreconditionError } from '../../domain/errors.js';
+import { AbortedByCallerError, HostPreconditionError, InvalidArgumentError } from '../../domain/errors.js';
 import { parseVolumeId } from '../../domain/ids.js';
 import { unsupportedReason } from '../../domain/volume-capability.js';
+import { EventRecorder, pvcOf } from '../../ports/event-recorder.js';
+import type { VolumeEvent } from '../../ports/event-recorder.js';
 import type { VolumeCapability } from '../../domain/volume-capability.js';
 import {
   VolumeUsage_Unit as Unit,
@@ -36,14 +38,32 @@ export class NodeRpcs {
     @inject(NodePublishVolume) private readonly publishVolume: NodePublishVolume,
     @inject(NodeUnpublishVolume) private readonly unpublishVolume: NodeUnpublishVolume,
     @inject(NodeVolumeHealth) private readonly health: NodeVolumeHealth,
+    @inject(EventRecorder) private readonly events: EventRecorder,
   ) {}
 
   async stage(request: NodeStageVolumeRequest, { signal }: RpcContext): Promise<NodeStageVolumeResponse> {
     const volumeId = parseVolumeId(requireField(request.volumeId, 'volume_id'), 'volume_id');
     const stagingPath = requireField(request.stagingTargetPath, 'staging_target_path');
     const capability = servable(request.volumeCapability);
-    await this.stageVolume.execute({ volumeId, stagingPath, capability, publishContext: request.publishContext, volumeContext: request.volumeContext, signal });
+    const pvc = pvcOf(request.volumeContext);
+    const { repaired } = await this.reportFailure(pvc, 'staging', () =>
+      this.stageVolume.execute({ volumeId, stagingPath, capability, publishContext: request.publishContext, volumeContext: request.volumeContext, signal }),
+    );
+    if (repaired && pvc) {
+      this.events.record({ pvc, type: 'Warning', reason: 'StaleMountRepaired', message: `volume ${volumeId}: the staging mount pointed at a device that had gone (after a reconnect); it was replaced by the volume's current device` });
+    }
     return {};
+  }
+
+  private async reportFailure<T>(pvc: VolumeEvent['pvc'] | undefined, what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (pvc && worthAnEvent(error)) {
+        this.events.record({ pvc, type: 'Warning', reason: 'MountFailure', message: `${what} the volume on this node failed: ${error instanceof Error ? error.message : String(error)}` });
+      }
+      throw error;
+    }
   }
 
   async unstage(request: NodeUnstageVolumeRequest, { signal }: RpcContext): Promise<NodeUnstageVolumeResponse> {
@@ -57,7 +77,9 @@ export class NodeRpcs {
     const targetPath = requireField(request.targetPath, 'target_path');
     const capability = servable(request.volumeCapability);
     if (request.stagingTargetPath === '') throw new HostPreconditionError('staging_target_path is required: this driver stages volumes before publishing them');
-    await this.publishVolume.execute({ volumeId, stagingPath: request.stagingTargetPath, targetPath, capability, readonly: request.readonly, signal });
+    await this.reportFailure(pvcOf(request.volumeContext), 'publishing', () =>
+      this.publishVolume.execute({ volumeId, stagingPath: request.stagingTargetPath, targetPath, capability, readonly: request.readonly, signal }),
+    );
     return {};
   }
 
@@ -88,6 +110,11 @@ export class NodeRpcs {
     const capacityBytes = await this.health.expand(volumeId, path, toCapacityRange(request.capacityRange).requiredBytes, signal);
     return { capacityBytes: BigInt(capacityBytes) };
   }
+}
+
+/** Errors worth an operator's attention (not bad requests or cancellations) become MountFailure events. */
+function worthAnEvent(error: unknown): boolean {
+  return !(error instanceof InvalidArgumentError || error instanceof AbortedByCallerError);
 }
 
 /** A capability the node can serve; one it cannot is FAILED_PRECONDITION (the Node tables' code). */

@@ -43,16 +43,18 @@ export class NodeStageVolume {
     @inject(Logger) private readonly logger: Logger,
   ) {}
 
-  async execute(command: NodeStageCommand): Promise<void> {
+  /** Resolves with `repaired` when a stale staging mount had to be replaced. */
+  async execute(command: NodeStageCommand): Promise<{ readonly repaired: boolean }> {
     const target = nvmeTargetFrom(command.publishContext, command.volumeContext);
     const { signal } = command;
-    await this.locks.withVolumeLock(command.volumeId, async () => {
+    return this.locks.withVolumeLock(command.volumeId, async () => {
       const previous = await this.store.load(command.volumeId);
       if (previous) assertStageCompatible(previous, command.stagingPath, command.capability);
       const { devicePath } = await this.initiator.connect(target, signal);
       let fsType: FsType | undefined;
+      let repaired = false;
       if (command.capability.accessType.kind === 'mount') {
-        fsType = await this.stageFilesystem(command, devicePath, signal);
+        ({ fsType, repaired } = await this.stageFilesystem(command, devicePath, signal));
       }
       await this.store.save({
         volumeId: command.volumeId,
@@ -62,12 +64,14 @@ export class NodeStageVolume {
         ...(fsType ? { fsType } : {}),
         publications: previous?.stagingPath === command.stagingPath ? previous.publications : [],
       });
+      return { repaired };
     }, { signal });
   }
 
-  private async stageFilesystem(command: NodeStageCommand, device: string, signal?: AbortSignal): Promise<FsType> {
+  private async stageFilesystem(command: NodeStageCommand, device: string, signal?: AbortSignal): Promise<{ fsType: FsType; repaired: boolean }> {
     const path = command.stagingPath;
     const mounted = await this.mounts.findMount(path, signal);
+    let repaired = false;
     if (mounted && mounted.source !== device) {
       // Only a mount from a device file that no longer exists (renamed after a reconnect) is ours to
       // repair; a live device or a virtual file system there is someone else's and is left alone.
@@ -76,6 +80,7 @@ export class NodeStageVolume {
       }
       this.logger.warn('repairing a stale staging mount whose device has gone', { volumeId: command.volumeId, stagingPath: path, staleSource: mounted.source, device });
       await this.mounts.unmount(path, signal);
+      repaired = true;
     }
     const wanted = this.wantedFsType(command.capability);
     const probe = await this.filesystems.probe(device, signal);
@@ -94,7 +99,7 @@ export class NodeStageVolume {
     }
     const flags = command.capability.accessType.kind === 'mount' ? command.capability.accessType.mountFlags : [];
     await this.mounts.mount(device, path, fsType, flags, signal);
-    return fsType;
+    return { fsType, repaired };
   }
 
   private wantedFsType(capability: VolumeCapability): FsType {

@@ -1,0 +1,80 @@
+import { inject, injectable } from 'inversify';
+import type { ServiceIdentifier } from 'inversify';
+import type { EventRecorder, VolumeEvent } from '../../ports/event-recorder.js';
+import { Logger } from '../../ports/logger.js';
+import { KubeClientsToken } from './kube-clients.js';
+import type { KubeClients } from './kube-clients.js';
+
+export interface EventSettings {
+  /** reportingComponent / source.component, e.g. rds-csi-controller or rds-csi-node. */
+  readonly component: string;
+  /** This host or pod, for reportingInstance / source.host. */
+  readonly instance: string;
+  /** Events waiting to be posted; beyond this, new events are dropped. */
+  readonly queueLimit: number;
+}
+export const EventSettings = Symbol.for('rds-csi.EventSettings') as ServiceIdentifier<EventSettings>;
+
+const NAME_SAFE = /^[a-z0-9]([-a-z0-9.]{0,200}[a-z0-9])?$/;
+
+/** Posts core/v1 Events on PVCs, one at a time in the background, never blocking the caller. */
+@injectable()
+export class KubeEventRecorder implements EventRecorder {
+  private readonly queue: VolumeEvent[] = [];
+  private draining = false;
+  dropped = 0;
+
+  constructor(
+    @inject(KubeClientsToken) private readonly clients: KubeClients,
+    @inject(EventSettings) private readonly settings: EventSettings,
+    @inject(Logger) private readonly logger: Logger,
+  ) {}
+
+  record(event: VolumeEvent): void {
+    if (!NAME_SAFE.test(event.pvc.name) || !NAME_SAFE.test(event.pvc.namespace)) return;
+    if (this.queue.length >= this.settings.queueLimit) {
+      this.dropped += 1;
+      return;
+    }
+    this.queue.push(event);
+    if (!this.draining) void this.drain();
+  }
+
+  /** Resolves once every queued event has been posted or given up on (tests, shutdown). */
+  async flush(): Promise<void> {
+    while (this.draining || this.queue.length > 0) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      for (let event = this.queue.shift(); event; event = this.queue.shift()) await this.post(event);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async post(event: VolumeEvent): Promise<void> {
+    const now = new Date();
+    try {
+      await this.clients.core.createNamespacedEvent({
+        namespace: event.pvc.namespace,
+        body: {
+          metadata: { name: `${event.pvc.name}.${now.getTime().toString(16)}${Math.floor(Math.random() * 4096).toString(16)}`, namespace: event.pvc.namespace },
+          involvedObject: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: event.pvc.name, namespace: event.pvc.namespace },
+          type: event.type,
+          reason: event.reason,
+          message: event.message.slice(0, 1024),
+          source: { component: this.settings.component, host: this.settings.instance },
+          reportingComponent: this.settings.component,
+          reportingInstance: this.settings.instance,
+          firstTimestamp: now,
+          lastTimestamp: now,
+          count: 1,
+        },
+      });
+    } catch (error) {
+      this.logger.warn('could not post a Kubernetes event', { reason: event.reason, pvc: `${event.pvc.namespace}/${event.pvc.name}`, error });
+    }
+  }
+}

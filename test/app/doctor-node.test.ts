@@ -1,0 +1,102 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_COMMAND_RUNNER_SETTINGS, SpawnCommandRunner } from '../../src/adapters/process/spawn-command-runner.js';
+import { NODE_TOOLS } from '../../src/app/doctor/fs-tools-check.js';
+import { runNodeChecks } from '../../src/app/doctor/node-checks.js';
+import type { NodeCheckEnvironment } from '../../src/app/doctor/node-checks.js';
+import { exitStatusOf } from '../../src/app/doctor/doctor-report.js';
+import { hostNodeEnvironment } from '../../src/app/doctor/run-doctor.js';
+import { ScriptedCommandRunner } from '../fakes/scripted-command-runner.js';
+import { doctor, statuses } from '../support/doctor-harness.js';
+
+const NODE_CHECKS = ['nvme-cli present', 'nvme-tcp module loaded', 'host NQN', 'filesystem tools present', 'kubelet dir mount propagation'];
+
+/** A fake host: sysfs and proc trees, a host NQN file, a kubelet dir, and scripted host programs. */
+interface FakeHost {
+  root: string;
+  env: NodeCheckEnvironment;
+  runner: ScriptedCommandRunner;
+}
+
+async function fakeHost(root: string, mountinfoOptional = 'shared:7', missing: readonly string[] = []): Promise<FakeHost> {
+  const kubeletDir = join(root, 'var/lib/kubelet');
+  await mkdir(join(root, 'sys/module/nvme_tcp'), { recursive: true });
+  await mkdir(join(root, 'proc/self'), { recursive: true });
+  await mkdir(kubeletDir, { recursive: true });
+  await mkdir(join(root, 'etc/nvme'), { recursive: true });
+  await writeFile(join(root, 'etc/nvme/hostnqn'), 'nqn.2014-08.org.nvmexpress:uuid:5b1d2f8e-6c1a-4f0e-9d0b-2c3a4b5c6d7e\n');
+  await writeFile(
+    join(root, 'proc/self/mountinfo'),
+    `22 1 0:21 / / rw,relatime shared:1 - overlay overlay rw\n` +
+      `90 22 259:2 /var/lib/kubelet ${kubeletDir} rw,relatime ${mountinfoOptional} - ext4 /dev/nvme0n1p2 rw\n`,
+  );
+  const installed = (program: string, exitCode: number) => (missing.includes(program) ? 127 : exitCode);
+  const runner = new ScriptedCommandRunner().on(['nvme', 'version'], { exitCode: installed('nvme', 0), stdout: 'nvme version 2.8\nlibnvme version 1.8\n' });
+  for (const tool of NODE_TOOLS) runner.on([tool.argv[0]!], { exitCode: installed(tool.argv[0]!, tool.argv[0] === 'resize2fs' ? 1 : 0) });
+  return { root, runner, env: { runner, sysRoot: join(root, 'sys'), procRoot: join(root, 'proc'), hostNqnPath: join(root, 'etc/nvme/hostnqn'), kubeletDir, timeoutMs: 5_000 } };
+}
+
+describe('rds-csi doctor on a node', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'rds-csi-doctor-node-'));
+  });
+  afterEach(async () => rm(root, { recursive: true, force: true }));
+
+  it('passes every node check on a well-prepared host, running each tool without arguments that act', async () => {
+    const host = await fakeHost(root);
+    const results = await runNodeChecks(host.env);
+    expect(statuses(results)).toEqual(NODE_CHECKS.map((n) => `PASS ${n}`));
+    expect(results[0]?.detail).toBe('nvme version 2.8');
+    expect(results[4]?.detail).toBe(`${host.env.kubeletDir} is shared (shared:7)`);
+    expect(host.runner.calls.map((c) => c.argv.join(' '))).toEqual(expect.arrayContaining(['mkfs.ext4 -V', 'mkfs.xfs -V', 'e2fsck -V', 'resize2fs', 'mount --version']));
+    expect(host.runner.calls.every((c) => c.options.timeoutMs === 5_000)).toBe(true);
+  });
+
+  it('finds nvme_tcp in /proc/modules when sysfs does not show it', async () => {
+    const host = await fakeHost(root);
+    await rm(join(root, 'sys/module/nvme_tcp'), { recursive: true });
+    await writeFile(join(root, 'proc/modules'), 'nvme_fabrics 32768 1 nvme_tcp, Live 0x0\nnvme_tcp 49152 0 - Live 0x0\n');
+    expect((await runNodeChecks(host.env))[1]).toMatchObject({ status: 'PASS', detail: expect.stringContaining('modules') });
+  });
+
+  it('reports each broken part of a host with its hint', async () => {
+    const host = await fakeHost(root, 'master:3', ['nvme', 'mkfs.xfs', 'xfs_growfs']);
+    await rm(join(root, 'sys/module/nvme_tcp'), { recursive: true });
+    await writeFile(join(root, 'proc/modules'), 'nvme_fabrics 32768 0 - Live 0x0\n');
+    await writeFile(host.env.hostNqnPath, 'nqn.2014-08.org.nvmexpress:uuid:00000000-0000-0000-0000-000000000000\n');
+    const results = await runNodeChecks(host.env);
+    expect(statuses(results)).toEqual(['FAIL nvme-cli present', 'FAIL nvme-tcp module loaded', 'WARN host NQN', 'FAIL filesystem tools present', 'FAIL kubelet dir mount propagation']);
+    expect(results[1]?.hint).toContain('modprobe nvme-tcp');
+    expect(results[2]?.detail).toMatch(/well-known placeholder/);
+    expect(results[2]?.hint).toContain('nvme gen-hostnqn');
+    expect(results[3]).toMatchObject({ detail: 'missing: mkfs.xfs, xfs_growfs', hint: expect.stringContaining('xfsprogs') });
+    expect(results[4]).toMatchObject({ detail: expect.stringMatching(/slave mount \(HostToContainer\)/), hint: expect.stringContaining('mountPropagation: Bidirectional') });
+  });
+
+  it('warns when the host NQN file is missing, and fails when the kubelet dir does not exist', async () => {
+    const host = await fakeHost(root);
+    await rm(host.env.hostNqnPath);
+    const results = await runNodeChecks({ ...host.env, kubeletDir: join(root, 'no/kubelet') });
+    expect(results[2]).toMatchObject({ status: 'WARN', detail: expect.stringMatching(/does not exist/) });
+    expect(results[4]).toMatchObject({ status: 'FAIL', detail: `${join(root, 'no/kubelet')} does not exist here` });
+  });
+
+  it('runs the node checks in node mode only, with the kubelet dir from --kubelet-dir', async () => {
+    const host = await fakeHost(root);
+    const results = await doctor(['--mode', 'node', '--node-id', 'node-a', '--kubelet-dir', `${host.env.kubeletDir}/`], { node: host.env });
+    expect(statuses(results)).toEqual(['PASS configuration valid', ...NODE_CHECKS.map((n) => `PASS ${n}`)]);
+    expect(exitStatusOf(results)).toBe(0);
+  });
+
+  // This machine has no nvme_tcp module (neither /sys/module/nvme_tcp nor /proc/modules lists it).
+  it('on this machine: the real host programs and files, nvme-tcp reported missing with the modprobe hint', async () => {
+    const env = hostNodeEnvironment(new SpawnCommandRunner(DEFAULT_COMMAND_RUNNER_SETTINGS));
+    const results = await runNodeChecks({ ...env, kubeletDir: root });
+    expect(results.map((r) => r.name)).toEqual(NODE_CHECKS);
+    expect(results[1]).toMatchObject({ status: 'FAIL', hint: expect.stringContaining('`modprobe nvme-tcp`') });
+    expect(results[3]).toMatchObject({ status: 'PASS' });
+  });
+});
