@@ -36,6 +36,12 @@ export interface Config {
     /** The kubelet root directory; volumes are mounted below it. */
     readonly kubeletDir: string;
   };
+  /** Controller background work: leader election and the reconcile pass. */
+  readonly background: {
+    readonly reconcileIntervalMs: number;
+    readonly leaseNamespace: string;
+    readonly identity: string;
+  };
   readonly attachment: {
     readonly maxMultiWriterNodes: number;
     readonly dualAttachTimeoutMs: number;

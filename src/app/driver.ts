@@ -15,6 +15,7 @@ import { NvmeInitiator } from '../ports/nvme-initiator.js';
 import type { Logger } from '../ports/logger.js';
 import type { StorageBackend } from '../ports/storage-backend.js';
 import type { Config } from './config.js';
+import { startBackgroundWork } from './background-work.js';
 import { buildContainer } from './container.js';
 import { packageVersion } from './package-version.js';
 import { routerOsConnection } from './routeros-connection.js';
@@ -60,6 +61,7 @@ export async function runDriver(config: Config, options: DriverOptions): Promise
   });
   if (container.isBound(InMemoryNodeRegistry) && config.nodeId) container.get(InMemoryNodeRegistry).register(config.nodeId);
   const rebuilding = serving ? rebuildUntilDone(container, logger) : undefined;
+  const background = serving ? startBackgroundWork(container, config.background.reconcileIntervalMs, logger) : undefined;
   if (config.mode !== 'controller') await cleanupOrphans(container, logger);
   const metrics = container.get(PromMetrics);
   const queries = container.get(QueryAttachments);
@@ -86,6 +88,7 @@ export async function runDriver(config: Config, options: DriverOptions): Promise
       await server.shutdown(options.graceMs ?? 10_000);
       await metricsServer?.stop();
       rebuilding?.cancel();
+      await background?.stop();
       if (container.isBound(RouterOsSession)) await container.get(RouterOsSession).close();
       if (container.isBound(AttachmentStore)) {
         const store = container.get(AttachmentStore);

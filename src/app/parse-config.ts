@@ -126,6 +126,17 @@ export function parseConfig(argv: readonly string[], environment: Readonly<Recor
         throw new Error(`${JSON.stringify(v)} is not an absolute path`);
       }) ?? '/var/lib/kubelet',
     },
+    background: {
+      reconcileIntervalMs: (check('reconcile-interval', count(5, 86_400)) ?? 60) * 1000,
+      leaseNamespace: check('leader-election-namespace', (v) => {
+        if (/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)) return v;
+        throw new Error(`${JSON.stringify(v)} is not a namespace name`);
+      }) ?? 'rds-csi',
+      identity: check('leader-election-identity', (v) => {
+        if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(v)) return v;
+        throw new Error(`${JSON.stringify(v)} is not a valid identity`);
+      }) ?? hostname,
+    },
     attachment: {
       maxMultiWriterNodes: 2,
       dualAttachTimeoutMs: (check('migration-timeout', count(30, 86_400)) ?? 300) * 1000,

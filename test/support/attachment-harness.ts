@@ -1,6 +1,8 @@
 import { KeyedMutexLockManager } from '../../src/adapters/locking/keyed-mutex-lock-manager.js';
 import { InMemoryOrchestratorAttachments } from '../../src/adapters/memory/in-memory-orchestrator-attachments.js';
+import { SoloLeaderElection } from '../../src/adapters/memory/solo-leader-election.js';
 import { ManualClock } from '../../src/adapters/time/manual-clock.js';
+import type { LeaderElection } from '../../src/ports/leader-election.js';
 import { AttachmentRegistry } from '../../src/app/attachments/attachment-registry.js';
 import type { AttachmentSettings } from '../../src/app/attachments/attachment-settings.js';
 import { AttachVolume } from '../../src/app/use-cases/attach-volume.js';
@@ -16,7 +18,7 @@ import { RecordingLogger } from './recording-logger.js';
 /** The attachment use cases wired by hand around a given store: real code, fakes only at the edges. */
 export function attachmentHarness(
   store: AttachmentStore,
-  options: { policy?: Partial<AttachmentPolicy>; waitMs?: number; orchestrator?: OrchestratorAttachments } = {},
+  options: { policy?: Partial<AttachmentPolicy>; waitMs?: number; orchestrator?: OrchestratorAttachments; leadership?: LeaderElection } = {},
 ) {
   const settings: AttachmentSettings = {
     policy: { ...DEFAULT_ATTACHMENT_POLICY, ...options.policy },
@@ -38,6 +40,6 @@ export function attachmentHarness(
     attach: new AttachVolume(locks, store, registry, clock, logger, settings),
     detach: new DetachVolume(locks, store, registry, logger, settings),
     query: new QueryAttachments(registry),
-    rebuild: new RebuildAttachments(store, orchestrator, registry, logger, settings),
+    rebuild: new RebuildAttachments(store, orchestrator, registry, logger, settings, options.leadership ?? new SoloLeaderElection()),
   };
 }

@@ -1,4 +1,4 @@
-import { ApiException, CoreV1Api, KubeConfig, StorageV1Api, Watch } from '@kubernetes/client-node';
+import { ApiException, CoordinationV1Api, CoreV1Api, KubeConfig, StorageV1Api, Watch } from '@kubernetes/client-node';
 import type { RequestContext } from '@kubernetes/client-node';
 import type { ServiceIdentifier } from 'inversify';
 import { BackendUnavailableError } from '../../domain/errors.js';
@@ -35,6 +35,7 @@ export class KubeClients {
     readonly config: KubeConfig,
     readonly core: CoreV1Api,
     readonly storage: StorageV1Api,
+    readonly coordination: CoordinationV1Api,
   ) {}
 
   /** From a kubeconfig file, or the in-cluster service account when `kubeconfigPath` is absent. */
@@ -53,7 +54,7 @@ export class KubeClients {
   }
 
   static fromConfig(config: KubeConfig): KubeClients {
-    return new KubeClients(config, config.makeApiClient(CoreV1Api), config.makeApiClient(StorageV1Api));
+    return new KubeClients(config, config.makeApiClient(CoreV1Api), config.makeApiClient(StorageV1Api), config.makeApiClient(CoordinationV1Api));
   }
 
   watcher(): Watch {

@@ -1,4 +1,4 @@
-import { parseNqn } from '../../domain/nqn.js';
+import { isValidHostNqn } from '../../adapters/nvme/nvme-connect-args.js';
 import { CHECK, pass, warn } from './doctor-check.js';
 import type { CheckResult } from './doctor-check.js';
 
@@ -26,10 +26,8 @@ export function evaluateHostNqn(path: string, content: string | undefined): Chec
   if (content === undefined) return warn(CHECK.hostNqn, `${path} does not exist; nvme-cli falls back to a generated or default NQN`, generate);
   const nqn = content.trim();
   if (nqn === '') return warn(CHECK.hostNqn, `${path} is empty`, generate);
-  try {
-    parseNqn(nqn, 'host NQN');
-  } catch (error) {
-    return warn(CHECK.hostNqn, `${path}: ${(error as Error).message}`, generate);
+  if (!isValidHostNqn(nqn)) {
+    return warn(CHECK.hostNqn, `${path}: ${JSON.stringify(nqn.slice(0, 60))} is not an NQN (nqn.…, printable, no spaces); the driver ignores it`, generate);
   }
   const reason = placeholderReason(nqn);
   if (reason) return warn(CHECK.hostNqn, `${nqn}: ${reason}`, generate);

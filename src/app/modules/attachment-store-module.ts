@@ -7,6 +7,9 @@ import { VolumeAttachmentSource } from '../../adapters/kubernetes/volume-attachm
 import { EventSettings, KubeEventRecorder } from '../../adapters/kubernetes/kube-event-recorder.js';
 import { LogEventRecorder } from '../../adapters/logging/log-event-recorder.js';
 import { EventRecorder } from '../../ports/event-recorder.js';
+import { LeaderElection } from '../../ports/leader-election.js';
+import { LeaseLeaderElection, LeaseSettings } from '../../adapters/kubernetes/lease-leader-election.js';
+import { SoloLeaderElection } from '../../adapters/memory/solo-leader-election.js';
 import { hostname } from 'node:os';
 import { InMemoryAttachmentStore } from '../../adapters/memory/in-memory-attachment-store.js';
 import { InMemoryOrchestratorAttachments } from '../../adapters/memory/in-memory-orchestrator-attachments.js';
@@ -22,6 +25,7 @@ export function attachmentStoreModule(config: Config, kubeClients?: KubeClients)
   return new ContainerModule(({ bind }) => {
     if (config.attachmentStore === 'memory') {
       bind(EventRecorder).to(LogEventRecorder).inSingletonScope();
+      bind(LeaderElection).to(SoloLeaderElection).inSingletonScope();
       bind(AttachmentStore).to(InMemoryAttachmentStore).inSingletonScope();
       bind(OrchestratorAttachments).to(InMemoryOrchestratorAttachments).inSingletonScope();
       return;
@@ -36,6 +40,14 @@ export function attachmentStoreModule(config: Config, kubeClients?: KubeClients)
       queueLimit: 256,
     });
     bind(EventRecorder).to(KubeEventRecorder).inSingletonScope();
+    bind(LeaseSettings).toConstantValue({
+      namespace: config.background.leaseNamespace,
+      name: `${config.driverName.replaceAll('.', '-')}-controller`,
+      identity: config.background.identity,
+      leaseDurationMs: 15_000,
+      retryPeriodMs: 2_000,
+    });
+    bind(LeaderElection).to(LeaseLeaderElection).inSingletonScope();
     bind(AttachmentStore).to(PvAnnotationAttachmentStore).inSingletonScope();
     bind(OrchestratorAttachments).to(VolumeAttachmentSource).inSingletonScope();
   });

@@ -22,6 +22,7 @@ import { InspectVolumes } from '../use-cases/inspect-volumes.js';
 import { ListSnapshots } from '../use-cases/list-snapshots.js';
 import { ProbeReadiness } from '../use-cases/probe-readiness.js';
 import { PublishVolume } from '../use-cases/publish-volume.js';
+import { ReconcileAttachments } from '../use-cases/reconcile-attachments.js';
 import { UnpublishVolume } from '../use-cases/unpublish-volume.js';
 import { ControllerSettings } from '../volumes/controller-settings.js';
 
@@ -62,5 +63,6 @@ export function controllerModule(config: Config, routerOs: RouterOsSettings | un
     bind(DeleteSnapshot).toSelf().inSingletonScope();
     bind(ListSnapshots).toSelf().inSingletonScope();
     bind(ProbeReadiness).toSelf().inSingletonScope();
+    bind(ReconcileAttachments).toSelf().inSingletonScope();
   });
 }

@@ -4,6 +4,7 @@ import { reconcileAttachments } from '../../domain/attachment-reconciliation.js'
 import type { ReconciliationResult } from '../../domain/attachment-reconciliation.js';
 import type { VolumeId } from '../../domain/ids.js';
 import { AttachmentStore } from '../../ports/attachment-store.js';
+import { LeaderElection } from '../../ports/leader-election.js';
 import { Logger } from '../../ports/logger.js';
 import { OrchestratorAttachments } from '../../ports/orchestrator-attachments.js';
 import type { OrchestratorAttachment } from '../../ports/orchestrator-attachments.js';
@@ -20,8 +21,8 @@ export interface RebuildSummary {
 
 /**
  * Rebuilds the attachment state after a start: reads every record from the store, reconciles it
- * with what the orchestrator reports attached (when it can say), writes the differences back, and
- * only then lets attach and detach requests through. A failed write-back is logged and the
+ * with what the orchestrator reports attached (when it can say), writes the differences back (the
+ * leader only), and only then lets attach and detach requests through. A failed write-back is logged and the
  * reconciled state kept in memory: the orchestrator is the truth either way.
  */
 @injectable()
@@ -32,6 +33,7 @@ export class RebuildAttachments {
     @inject(AttachmentRegistry) private readonly registry: AttachmentRegistry,
     @inject(Logger) private readonly logger: Logger,
     @inject(AttachmentSettings) private readonly settings: AttachmentSettings,
+    @inject(LeaderElection) private readonly leadership: LeaderElection,
   ) {}
 
   async execute(): Promise<RebuildSummary> {
@@ -44,7 +46,8 @@ export class RebuildAttachments {
     );
     const entries = new Map<VolumeId, RegistryEntry>();
     for (const [volumeId, state] of result.states) entries.set(volumeId, { state, version: versions.get(volumeId) });
-    await this.writeBack(result, entries);
+    // Only the leader writes corrections, so two replicas never act twice; a follower keeps them in memory.
+    if (this.leadership.isLeader()) await this.writeBack(result, entries);
     this.registry.replaceAll(entries);
     this.registry.markReady();
     const summary = {

@@ -1,0 +1,48 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeKubeApi } from '../support/fake-kube-api/fake-kube-api.js';
+import type { KubeObject } from '../support/fake-kube-api/kube-object.js';
+import { removeDir, startDriver, tempDir } from '../support/csi-driver-harness.js';
+import type { DriverUnderTest } from '../support/csi-driver-harness.js';
+import { DRIVER, putAttachedVa, putPv } from '../support/kube-store-harness.js';
+import { join } from 'node:path';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('two controller replicas', () => {
+  it('elect one leader on a Lease, and the leader clears an attachment whose VolumeAttachment went away', async () => {
+    const api = await FakeKubeApi.start();
+    const dir = await tempDir();
+    cleanups.push(async () => api.stop(), async () => removeDir(dir));
+    putPv(api, 'pvc-ha', { annotations: { [`${DRIVER}/attached-node`]: 'node-gone', [`${DRIVER}/attached-at`]: '2026-01-01T00:00:00Z' } });
+    putAttachedVa(api, 'pvc-ha', 'node-gone');
+    const replicas: DriverUnderTest[] = [];
+    for (const name of ['ctl-a', 'ctl-b']) {
+      const t = await startDriver({
+        dir: join(dir, name),
+        kube: api,
+        flags: ['--mode', 'controller', '--embedded-rds', join(dir, 'rds', name), '--reconcile-interval', '5', '--leader-election-identity', name, '--leader-election-namespace', 'rds-csi'],
+      });
+      replicas.push(t);
+      cleanups.push(async () => t.stop());
+    }
+    const lease = () => api.get<{ spec?: { holderIdentity?: string } }>('leases', 'rds-csi-srvlab-io-controller', 'rds-csi')?.spec?.holderIdentity;
+    await until(() => lease() === 'ctl-a' || lease() === 'ctl-b');
+    const leader = lease();
+    api.delete('volumeattachments', 'csi-pvc-ha-node-gone');
+    await until(() => api.get<KubeObject>('persistentvolumes', 'pvc-ha')?.metadata?.annotations?.[`${DRIVER}/attached-node`] === undefined);
+    const corrections = replicas.map((r) => r.logger.lines.filter((l) => l.message === 'attachment record corrected from the orchestrator').length);
+    expect(corrections[leader === 'ctl-a' ? 0 : 1]).toBe(1);
+    expect(corrections[leader === 'ctl-a' ? 1 : 0]).toBe(0);
+  }, 60_000);
+});

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from './render.js';
+
+/** Static checks: no Docker engine here, so the image cannot be built in CI. */
+const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
+const stages = dockerfile.split(/^FROM /m).slice(1);
+const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+
+describe('Dockerfile', () => {
+  it('builds on Node 24 in a build stage and runs on Node 24', () => {
+    expect(stages).toHaveLength(2);
+    for (const stage of stages) expect(stage).toMatch(/^node:24-bookworm-slim\b/);
+    expect(stages[0]).toMatch(/RUN npm ci\b/);
+    expect(stages[0]).toMatch(/npm run build/);
+  });
+
+  it('installs the node plugin tools in the runtime stage', () => {
+    const install = /apt-get install[^\n]*/.exec(stages[1]!)?.[0] ?? '';
+    for (const pkg of ['nvme-cli', 'e2fsprogs', 'xfsprogs', 'util-linux']) expect(install.split(/\s+/)).toContain(pkg);
+  });
+
+  it('ships only the built code and production modules, and starts `rds-csi serve`', () => {
+    expect(stages[0]).toMatch(/npm prune --omit=dev/);
+    expect(stages[1]).toMatch(/COPY --from=build \/app\/node_modules /);
+    expect(stages[1]).not.toMatch(/^COPY (?!--from=build)/m);
+    expect(stages[1]).toMatch(/ENTRYPOINT \["node", "\/app\/(dist\/src\/app\/main\.js)", "serve"\]/);
+    expect(packageJson.bin['rds-csi']).toBe('dist/src/app/main.js');
+  });
+
+  it('carries no secrets', () => {
+    expect(dockerfile).not.toMatch(/PRIVATE KEY|ARG .*(KEY|TOKEN|PASSWORD)|ENV .*(KEY|TOKEN|PASSWORD)/i);
+    const ignore = readFileSync(join(repoRoot, '.dockerignore'), 'utf8');
+    for (const pattern of ['.git', 'node_modules', '**/id_*', '**/*.key']) expect(ignore.split('\n')).toContain(pattern);
+  });
+});

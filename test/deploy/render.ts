@@ -1,0 +1,57 @@
+import { execFileSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+import { k8sTools } from '../support/k8s-tools.js';
+
+/** A rendered Kubernetes object, as parsed from YAML. */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string> };
+  readonly [field: string]: unknown;
+}
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const chartDir = join(repoRoot, 'deploy/helm/rds-csi');
+export const kustomizeDir = join(repoRoot, 'deploy/kustomize/base');
+export const NAMESPACE = 'rds-csi';
+
+/**
+ * Parses a multi-document YAML stream, dropping empty documents; any YAML error throws. YAML 1.1,
+ * as the API server and kubectl read it (0440 is octal there, decimal 440 in YAML 1.2).
+ */
+export function parseObjects(text: string): KubeObject[] {
+  return parseAllDocuments(text, { version: '1.1' }).flatMap((doc) => {
+    if (doc.errors.length > 0) throw new Error(doc.errors.map((e) => e.message).join('; '));
+    const value: unknown = doc.toJS();
+    return value === null || value === undefined ? [] : [value as KubeObject];
+  });
+}
+
+/** Runs helm or kubectl offline; on failure the error carries stderr. */
+export function run(tool: 'helm' | 'kubectl', args: readonly string[]): string {
+  return execFileSync(k8sTools()[tool], args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: join(repoRoot, 'node_modules/.cache/k8s-tools'), KUBECONFIG: '/dev/null' },
+  });
+}
+
+/** `helm template` of the chart into the rds-csi namespace, with optional --set overrides. */
+export function renderChart(sets: readonly string[] = []): KubeObject[] {
+  const args = ['template', 'rds-csi', chartDir, '--namespace', NAMESPACE, ...sets.flatMap((s) => ['--set', s])];
+  return parseObjects(run('helm', args));
+}
+
+export function renderKustomize(): KubeObject[] {
+  return parseObjects(run('kubectl', ['kustomize', kustomizeDir]));
+}
+
+export const keyOf = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+export function find(objects: readonly KubeObject[], kind: string, name: string): KubeObject {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`no ${kind} ${name} rendered`);
+  return found;
+}
