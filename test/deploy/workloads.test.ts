@@ -48,7 +48,7 @@ describe('sidecars', () => {
 
   it('run with the flags the issue asks for', () => {
     expect(controller('csi-provisioner').args).toEqual(
-      expect.arrayContaining(['--extra-create-metadata', '--leader-election', '--default-fstype=ext4', '--feature-gates=Topology=false']),
+      expect.arrayContaining(['--extra-create-metadata', '--leader-election', '--default-fstype=ext4']),
     );
     expect(controller('csi-provisioner').args!.some((a) => /^--timeout=\d+s$/.test(a))).toBe(true);
     for (const c of ['csi-provisioner', 'csi-attacher', 'csi-resizer', 'csi-snapshotter']) {
