@@ -20,6 +20,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: 'rds-user', env: env('rds-user'), defaultValue: 'admin', help: 'RouterOS user' },
   { flag: 'rds-key-file', env: env('rds-key-file'), help: 'SSH private key file (ed25519 or RSA)' },
   { flag: 'rds-host-key', env: env('rds-host-key'), help: 'pinned RDS host key: SHA256:… fingerprint, key line, or a file holding one' },
+  { flag: 'rds-max-commands', env: env('rds-max-commands'), defaultValue: '4', help: 'RouterOS commands in flight at once on the SSH connection (exec channels)' },
+  { flag: 'rds-command-timeout', env: env('rds-command-timeout'), defaultValue: '30', help: 'seconds a RouterOS command may take before it is abandoned' },
   { flag: 'rds-insecure-skip-host-key-check', env: env('rds-insecure-skip-host-key-check'), boolean: true, help: 'accept any RDS host key (labs only; warns at every connect)' },
   { flag: 'volume-base-path', env: env('volume-base-path'), defaultValue: '/storage-pool/metal-csi', help: 'RDS directory for volume files' },
   { flag: 'nvme-address', env: env('nvme-address'), help: 'NVMe/TCP data address; defaults to --rds-address' },

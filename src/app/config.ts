@@ -20,6 +20,8 @@ export interface Config {
     readonly keyFile?: string;
     readonly hostKey?: string;
     readonly insecureSkipHostKeyCheck: boolean;
+    readonly maxCommands: number;
+    readonly commandTimeoutMs: number;
   };
   readonly volumeBasePath: BasePath;
   readonly nvme: { readonly address?: string; readonly port: number };

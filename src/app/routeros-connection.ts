@@ -21,8 +21,8 @@ export class ConfigFileError extends Error {}
  */
 export async function routerOsConnection(config: Config): Promise<RouterOsConnection> {
   const limits = {
-    maxConcurrentCommands: ROUTEROS_DEFAULTS.maxConcurrentCommands,
-    commandTimeoutMs: ROUTEROS_DEFAULTS.commandTimeoutMs,
+    maxConcurrentCommands: config.rds.maxCommands,
+    commandTimeoutMs: config.rds.commandTimeoutMs,
     connectTimeoutMs: ROUTEROS_DEFAULTS.connectTimeoutMs,
   };
   if (config.embeddedRds) {

@@ -11,7 +11,7 @@ describe('parseConfig', () => {
     expect(result.config).toMatchObject({
       mode: 'controller', socketPath: '/csi/csi.sock', driverName: 'rds.csi.srvlab.io', attachmentStore: 'kubernetes',
       volumeBasePath: '/storage-pool/metal-csi', nvme: { address: '10.0.0.1', port: 4420 },
-      rds: { address: '10.0.0.1', port: 22, user: 'admin', keyFile: '/etc/rds/key', hostKey: 'SHA256:abc', insecureSkipHostKeyCheck: false },
+      rds: { address: '10.0.0.1', port: 22, user: 'admin', keyFile: '/etc/rds/key', hostKey: 'SHA256:abc', insecureSkipHostKeyCheck: false, maxCommands: 4, commandTimeoutMs: 30_000 },
       attachment: { dualAttachTimeoutMs: 300_000, lockWaitMs: 10_000 },
     });
     expect(result.config.nodeId).toBeUndefined();
@@ -22,6 +22,11 @@ describe('parseConfig', () => {
     const env = { CSI_ENDPOINT: 'unix:///run/csi.sock', RDS_CSI_MODE: 'node', NODE_ID: 'worker-7', RDS_CSI_LOG_LEVEL: 'debug' };
     const result = parseConfig(['--log-level', 'warn'], env, 'host-1');
     expect(result).toMatchObject({ ok: true, config: { socketPath: '/run/csi.sock', mode: 'node', nodeId: 'worker-7', logLevel: 'warn' } });
+  });
+
+  it('bounds the RouterOS command limits', () => {
+    expect(parseConfig(['--mode', 'controller', ...rds, '--rds-max-commands', '8', '--rds-command-timeout', '5'], {}, 'h')).toMatchObject({ ok: true, config: { rds: { maxCommands: 8, commandTimeoutMs: 5_000 } } });
+    expect(parseConfig(['--mode', 'controller', ...rds, '--rds-max-commands', '0'], {}, 'h')).toMatchObject({ ok: false, problems: [expect.stringMatching(/--rds-max-commands .*"0"/)] });
   });
 
   it('defaults the node ID to the host name in node and all modes', () => {
