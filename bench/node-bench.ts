@@ -1,17 +1,24 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { GiB, Mode, mountCapability } from '../test/support/csi-requests.js';
-import { nodeReq, provision, startNodeDriver } from '../test/support/node-harness.js';
+import type { ControllerPublishVolumeResponse, CreateVolumeResponse, ProbeResponse } from '../src/generated/csi/csi.js';
+import { CsiClient } from '../test/support/csi-client.js';
+import { Mode, mountCapability, req } from '../test/support/csi-requests.js';
+import { LoopLab } from '../test/support/loop-lab.js';
+import { nodeReq } from '../test/support/node-harness.js';
 import { percentile, report } from './report.js';
 
 const exec = promisify(execFile);
 const ROUNDS = 20;
 
 /**
+ * Runs the built driver as its own process (`rds-csi start`, as an operator would) and drives it
+ * over its socket.
  * node.stage_publish_cycle_ms: NodeStage + NodePublish + NodeUnpublish + NodeUnstage of a formatted
- * 1 GiB ext4 volume through the socket (median of ROUNDS).
+ * 1 GiB ext4 volume (median of ROUNDS).
  * node.overhead_ratio: that time divided by the same host commands the driver runs, run directly in
  * the same order: losetup (connect), blkid -p, e2fsck -p, mount, mount --bind, umount twice,
  * losetup -d: what the driver adds on top of its commands.
@@ -19,12 +26,20 @@ const ROUNDS = 20;
  * checks (no blkid, no e2fsck): what those checks and the driver cost together.
  */
 export async function nodeBenchmarks(): Promise<void> {
-  const env = await startNodeDriver();
+  const lab = await LoopLab.create('node-bench');
+  const socket = join(lab.dir, 'csi.sock');
+  const child = spawn(process.execPath, [join(import.meta.dirname, '../src/app/main.js'), 'start'], {
+    cwd: lab.dir,
+    env: { PATH: process.env.PATH ?? '', CSI_ENDPOINT: `unix://${socket}`, RDS_CSI_NODE_STATE_DIR: join(lab.dir, 'node-state'), RDS_CSI_LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+  });
+  const client = await connected(socket);
   try {
-    const { t, lab } = env;
-    const c = t.client;
+    const c = client;
     const cap = mountCapability(Mode.SINGLE_NODE_WRITER, 'ext4');
-    const contexts = await provision(t, 'pvc-bench', cap, GiB);
+    const created = await c.call<object, CreateVolumeResponse>(c.controller, 'createVolume', req.create('pvc-bench', { volumeCapabilities: [cap] }));
+    const published = await c.call<object, ControllerPublishVolumeResponse>(c.controller, 'controllerPublishVolume', req.publish('pvc-bench', hostname(), { volumeCapability: cap }));
+    const contexts = { volumeContext: created.volume!.volumeContext, publishContext: published.publishContext };
     const staging = await lab.directory('bench/staging');
     await lab.directory('bench/pod');
     const target = join(lab.dir, 'bench/pod/target');
@@ -40,8 +55,8 @@ export async function nodeBenchmarks(): Promise<void> {
     const driver: number[] = [];
     for (let i = 0; i < ROUNDS; i += 1) driver.push(await cycle());
 
-    const file = t.driver.connection!.embedded!.simulator.backingFilePath('/storage-pool/csi/pvc-bench.img');
-    await lab.directory('bench/pod/target');
+    const file = join(lab.dir, 'var/rds/files/storage-pool/metal-csi/pvc-bench.img');
+    await mkdir(target, { recursive: true });
     const direct = async (checks: boolean) => {
       const started = performance.now();
       const device = (await exec('losetup', ['--find', '--show', file])).stdout.trim();
@@ -67,6 +82,21 @@ export async function nodeBenchmarks(): Promise<void> {
     report('node.overhead_ratio', cycleMs / percentile(same, 50), 'ratio');
     report('node.overhead_ratio_vs_bare_mount', cycleMs / percentile(bare, 50), 'ratio');
   } finally {
-    await env.stop();
+    client.close();
+    child.kill('SIGTERM');
+    await new Promise((r) => child.on('exit', r));
+    await lab.cleanup();
+  }
+}
+
+async function connected(socket: string): Promise<CsiClient> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const client = new CsiClient(socket);
+    const probe = await client.call<object, ProbeResponse>(client.identity, 'probe', {}, 2_000).catch(() => undefined);
+    if (probe && probe.ready !== false) return client;
+    client.close();
+    if (Date.now() > deadline) throw new Error('the driver did not become ready');
+    await new Promise((r) => setTimeout(r, 200));
   }
 }

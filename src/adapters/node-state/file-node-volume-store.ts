@@ -13,30 +13,50 @@ export interface NodeStateSettings {
 }
 export const NodeStateSettings = Symbol.for('rds-csi.NodeStateSettings') as ServiceIdentifier<NodeStateSettings>;
 
-/** One `<volume-id>.json` per volume, written to a temporary file and renamed, so a crash never leaves half a record. */
+/**
+ * One `<volume-id>.json` per volume, written to a temporary file and renamed, so a crash never leaves
+ * half a record. This process is the directory's only writer, so records it has read or written are
+ * kept in memory (write-through) and loads after the first one cost no file access.
+ */
 @injectable()
 export class FileNodeVolumeStore implements NodeVolumeStore {
+  private readonly cache = new Map<string, string | null>();
+  private directoryReady = false;
+
   constructor(@inject(NodeStateSettings) private readonly settings: NodeStateSettings) {}
 
   async load(volumeId: VolumeId): Promise<NodeVolumeRecord | undefined> {
-    try {
-      return JSON.parse(await readFile(this.path(volumeId), 'utf8')) as NodeVolumeRecord;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
+    let text = this.cache.get(volumeId);
+    if (text === undefined) {
+      try {
+        text = await readFile(this.path(volumeId), 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        text = null;
+      }
+      this.cache.set(volumeId, text);
     }
+    return text === null ? undefined : (JSON.parse(text) as NodeVolumeRecord);
   }
 
   async save(record: NodeVolumeRecord): Promise<void> {
-    await mkdir(this.settings.directory, { recursive: true, mode: 0o700 });
+    if (!this.directoryReady) {
+      await mkdir(this.settings.directory, { recursive: true, mode: 0o700 });
+      this.directoryReady = true;
+    }
     const path = this.path(record.volumeId);
     const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify(record), { mode: 0o600 });
+    const text = JSON.stringify(record);
+    this.cache.delete(record.volumeId);
+    await writeFile(temporary, text, { mode: 0o600 });
     await rename(temporary, path);
+    this.cache.set(record.volumeId, text);
   }
 
   async remove(volumeId: VolumeId): Promise<void> {
+    this.cache.delete(volumeId);
     await rm(this.path(volumeId), { force: true });
+    this.cache.set(volumeId, null);
   }
 
   async list(): Promise<NodeVolumeRecord[]> {
