@@ -2,11 +2,13 @@ import type { AttachmentState, NodeAttachment } from './attachment.js';
 import type { AccessMode, VolumeMode } from './access-mode.js';
 import type { NodeId, VolumeId } from './ids.js';
 
-/** What the orchestrator reports attached; the same shape as the port's, kept here to stay pure. */
+/** An attachment the orchestrator reports as done. */
 export interface ReportedAttachment {
   readonly volumeId: VolumeId;
   readonly nodeId: NodeId;
+  /** When the orchestrator recorded it, epoch milliseconds. */
   readonly attachedAt: number;
+  /** Best guess of how the volume is used, from the volume's own spec. */
   readonly accessMode: AccessMode;
   readonly volumeMode: VolumeMode;
   readonly readonly: boolean;

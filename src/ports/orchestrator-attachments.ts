@@ -1,18 +1,8 @@
 import type { ServiceIdentifier } from 'inversify';
-import type { AccessMode, VolumeMode } from '../domain/access-mode.js';
-import type { NodeId, VolumeId } from '../domain/ids.js';
+import type { ReportedAttachment } from '../domain/attachment-reconciliation.js';
 
 /** An attachment the orchestrator considers done (a Kubernetes VolumeAttachment with status.attached). */
-export interface OrchestratorAttachment {
-  readonly volumeId: VolumeId;
-  readonly nodeId: NodeId;
-  /** When the orchestrator recorded it, epoch milliseconds. */
-  readonly attachedAt: number;
-  /** Best guess of how the volume is used, from the volume's own spec. */
-  readonly accessMode: AccessMode;
-  readonly volumeMode: VolumeMode;
-  readonly readonly: boolean;
-}
+export type OrchestratorAttachment = ReportedAttachment;
 
 /**
  * The orchestrator's view of attachments: the ground truth the driver's own record is reconciled

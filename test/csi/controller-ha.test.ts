@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../support/until.js';
 import { FakeKubeApi } from '../support/fake-kube-api/fake-kube-api.js';
 import type { KubeObject } from '../support/fake-kube-api/kube-object.js';
 import { removeDir, startDriver, tempDir } from '../support/csi-driver-harness.js';
@@ -11,13 +12,6 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('two controller replicas', () => {
   it('elect one leader on a Lease, and the leader clears an attachment whose VolumeAttachment went away', async () => {

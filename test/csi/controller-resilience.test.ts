@@ -3,6 +3,7 @@ import type { ServiceError } from '@grpc/grpc-js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../support/until.js';
 import { RdsSimulator } from '../../src/adapters/rds-simulator/rds-simulator.js';
 import { generateEd25519KeyPair, generateHostKeyText } from '../../src/adapters/rds-simulator/sim-ssh-keys.js';
 import type { ListVolumesResponse, ProbeResponse } from '../../src/generated/csi/csi.js';
@@ -17,13 +18,6 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('restart and outage behaviour', () => {
   it('a restarted driver keeps volumes (simulator data) and attachments (PV annotations on the API server)', async () => {
