@@ -65,6 +65,7 @@ function embeddedEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     'embedded-rds': './var/rds',
     'attachment-store': 'memory',
     endpoint: 'unix://./var/csi.sock',
+    'node-state-dir': './var/node-state',
   };
   const result: NodeJS.ProcessEnv = { ...env };
   for (const [flag, value] of Object.entries(defaults)) {
