@@ -84,7 +84,7 @@ describe('CSI Identity and CreateVolume/DeleteVolume over the socket, on the emb
     await t.client.code(t.client.controller, 'createVolume', req.create('v-logged', { secrets: { password: 'hunter2-secret' } }));
     const lines = t.logger.lines.filter((l) => l.message === 'rpc' && l.fields.name === 'v-logged');
     expect(lines).toHaveLength(1);
-    expect(lines[0]!.fields).toMatchObject({ method: 'CreateVolume', code: 'OK', requestId: expect.any(String), durationMs: expect.any(Number) });
+    expect(lines[0]!.fields).toMatchObject({ method: 'CreateVolume', code: 'OK', volumeId: 'v-logged', requestId: expect.any(String), durationMs: expect.any(Number) });
     expect(t.logger.text()).not.toContain('hunter2-secret');
   });
 });

@@ -22,6 +22,15 @@ function subject(request: Subject) {
   return fields;
 }
 
+/** The IDs a create chose, for its log line. */
+function created(response: unknown) {
+  const r = response as { volume?: { volumeId?: string }; snapshot?: { snapshotId?: string } };
+  return {
+    ...(r.volume?.volumeId ? { volumeId: r.volume.volumeId } : {}),
+    ...(r.snapshot?.snapshotId ? { snapshotId: r.snapshot.snapshotId } : {}),
+  };
+}
+
 /** The Controller service: each RPC routed to the class that serves it. */
 @injectable()
 export class ControllerService {
@@ -35,7 +44,7 @@ export class ControllerService {
 
   handlers(): ControllerServer {
     const rpc = <Req extends object, Res>(method: string, run: (request: Req, context: RpcContext) => Promise<Res>) =>
-      unaryRpc<Req, Res>(this.logger, { method, subject: (r) => subject(r as Subject), run }, this.metrics);
+      unaryRpc<Req, Res>(this.logger, { method, subject: (r) => subject(r as Subject), outcome: created, run }, this.metrics);
     return {
       createVolume: rpc('CreateVolume', (r, c) => this.volumes.create(r, c)),
       deleteVolume: rpc('DeleteVolume', (r, c) => this.volumes.delete(r, c)),

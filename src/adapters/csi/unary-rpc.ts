@@ -17,6 +17,8 @@ export interface RpcSpec<Req, Res> {
   readonly method: string;
   /** Identifies what the call is about, for the log line (volume ID, node ID…); never secrets. */
   readonly subject?: (request: Req) => LogFields;
+  /** What the answer adds to the log line, e.g. the volume ID CreateVolume chose. */
+  readonly outcome?: (response: Res) => LogFields;
   /** Logged at debug instead of info (Probe is called every few seconds). */
   readonly quiet?: boolean;
   readonly run: (request: Req, context: RpcContext) => Promise<Res>;
@@ -41,7 +43,7 @@ export function unaryRpc<Req, Res>(logger: Logger, spec: RpcSpec<Req, Res>, metr
       .run(call.request, { signal: controller.signal, logger: rpcLogger })
       .then(
         (response) => {
-          const line = { durationMs: elapsed(started), code: 'OK' };
+          const line = { ...safeOutcome(spec, response), durationMs: elapsed(started), code: 'OK' };
           metrics?.rpcCompleted(spec.method, 'OK', line.durationMs / 1000);
           if (spec.quiet) rpcLogger.debug('rpc', line);
           else rpcLogger.info('rpc', line);
@@ -60,9 +62,17 @@ export function unaryRpc<Req, Res>(logger: Logger, spec: RpcSpec<Req, Res>, metr
   };
 }
 
-function safeSubject<Req>(spec: RpcSpec<Req, unknown>, request: Req): LogFields {
+function safeSubject<Req, Res>(spec: RpcSpec<Req, Res>, request: Req): LogFields {
   try {
     return spec.subject ? spec.subject(request) : {};
+  } catch {
+    return {};
+  }
+}
+
+function safeOutcome<Req, Res>(spec: RpcSpec<Req, Res>, response: Res): LogFields {
+  try {
+    return spec.outcome ? spec.outcome(response) : {};
   } catch {
     return {};
   }
