@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -12,7 +12,7 @@ import { nodeReq } from '../test/support/node-harness.js';
 import { percentile, report } from './report.js';
 
 const exec = promisify(execFile);
-const ROUNDS = 20;
+const ROUNDS = 30;
 
 /**
  * Runs the built driver as its own process (`rds-csi start`, as an operator would) and drives it
@@ -52,12 +52,10 @@ export async function nodeBenchmarks(): Promise<void> {
       return performance.now() - started;
     };
     await cycle(); // formats the volume; the figure is for a formatted one
-    const driver: number[] = [];
-    for (let i = 0; i < ROUNDS; i += 1) driver.push(await cycle());
 
     const file = join(lab.dir, 'var/rds/files/storage-pool/metal-csi/pvc-bench.img');
-    await mkdir(target, { recursive: true });
     const direct = async (checks: boolean) => {
+      await mkdir(target, { recursive: true });
       const started = performance.now();
       const device = (await exec('losetup', ['--find', '--show', file])).stdout.trim();
       if (checks) {
@@ -69,11 +67,16 @@ export async function nodeBenchmarks(): Promise<void> {
       await exec('umount', [target]);
       await exec('umount', [staging]);
       await exec('losetup', ['-d', device]);
-      return performance.now() - started;
+      const elapsed = performance.now() - started;
+      await rm(target, { recursive: true });
+      return elapsed;
     };
+    // Interleaved, so load that comes and goes on the machine weighs on all three alike.
+    const driver: number[] = [];
     const same: number[] = [];
     const bare: number[] = [];
     for (let i = 0; i < ROUNDS; i += 1) {
+      driver.push(await cycle());
       same.push(await direct(true));
       bare.push(await direct(false));
     }

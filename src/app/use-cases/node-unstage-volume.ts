@@ -39,8 +39,7 @@ export class NodeUnstageVolume {
       if (live.length > 0) {
         throw new HostPreconditionError(`volume ${volumeId} is still published at ${live.join(', ')}; unpublish it before unstaging`);
       }
-      const mounted = await this.mounts.findMount(stagingPath, signal);
-      const nqn = record ? parseNqn(record.nqn) : await this.nqnOfDevice(mounted?.source, signal);
+      const nqn = record ? parseNqn(record.nqn) : await this.nqnOfDevice((await this.mounts.findMount(stagingPath, signal))?.source, signal);
       await this.mounts.unmount(stagingPath, signal);
       if (nqn) await this.initiator.disconnect(nqn, signal);
       await this.store.remove(volumeId);
