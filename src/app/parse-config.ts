@@ -4,6 +4,7 @@ import { parseHostAddress, parsePort } from '../domain/network-address.js';
 import { parseBasePath } from '../domain/storage-path.js';
 import type { Config, Mode, StoreKind } from './config.js';
 import { OPTIONS } from './config-options.js';
+import { optionalField } from './optional-field.js';
 
 export type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly problems: readonly string[] };
 
@@ -105,14 +106,14 @@ export function parseConfig(argv: readonly string[], environment: Readonly<Recor
       port: check('nvme-port', (v) => parsePort(v, 'the port')) ?? 4420,
     },
     attachmentStore: check('attachment-store', oneOf<StoreKind>(['kubernetes', 'memory'])) ?? 'kubernetes',
-    ...optional('kubeconfig', check('kubeconfig', (v) => v)),
-    ...optional('metricsAddress', check('metrics-address', (v) => {
+    ...optionalField('kubeconfig', check('kubeconfig', (v) => v)),
+    ...optionalField('metricsAddress', check('metrics-address', (v) => {
       const m = /^(.*):(\d{1,5})$/.exec(v);
       // Port 0 picks a free port (tests, several drivers on one host).
       if (m && (m[1] === '' || parseHostAddress(m[1]!.replace(/^\[|\]$/g, ''), 'the host')) && (m[2] === '0' || parsePort(m[2]!, 'the port'))) return v;
       throw new Error(`${JSON.stringify(v)} is not HOST:PORT (or :PORT)`);
     })),
-    ...optional('embeddedRds', embeddedRds),
+    ...optionalField('embeddedRds', embeddedRds),
     node: {
       managedNqnPrefix: check('managed-nqn-prefix', (v) => {
         if (/^nqn\.\d{4}-\d{2}\.[a-z0-9.-]+:[a-z0-9._:-]*$/.test(v) && v.length <= 200) return v;
@@ -156,8 +157,4 @@ function safeNode(hostname: string, problems: string[]) {
     problems.push(`--node-id (RDS_CSI_NODE_ID or NODE_ID) is required: the host name ${JSON.stringify(hostname)} is not a valid node ID`);
     return undefined;
   }
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

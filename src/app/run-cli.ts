@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { PinoLogger } from '../adapters/logging/pino-logger.js';
@@ -26,7 +25,6 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = parsed.config;
   const logger = PinoLogger.create({ level: config.logLevel, service: 'rds-csi' });
-  if (config.embeddedRds) mkdirSync(config.embeddedRds, { recursive: true });
   let driver;
   try {
     driver = await runDriver(config, { logger });

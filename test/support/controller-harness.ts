@@ -44,7 +44,7 @@ export function controllerHarness(backend: StorageBackend = new InMemoryStorageB
     capacity: new GetCapacity(backend, s),
     expand: new ExpandVolume(a.locks, backend, s, a.logger),
     createSnapshot: new CreateSnapshot(a.locks, backend, s, a.clock, a.logger),
-    deleteSnapshot: new DeleteSnapshot(a.locks, backend, s, a.logger),
+    deleteSnapshot: new DeleteSnapshot(a.locks, backend, a.logger),
     listSnapshots: new ListSnapshots(backend, s),
     probe: new ProbeReadiness(backend, a.registry, s, a.clock),
   };

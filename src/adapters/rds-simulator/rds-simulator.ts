@@ -40,7 +40,7 @@ export class RdsSimulator {
     private readonly router: SimRouterOs,
     private readonly hostKey: HostKey,
     private readonly server: ssh2.Server,
-    private readonly poolSizeBytes: number,
+    poolSizeBytes: number,
   ) {
     this.faults = new FaultInjector({
       setPoolSize: (bytes) => router.setPoolSize(bytes),

@@ -5,7 +5,6 @@ import { parseBasePath } from '../../domain/storage-path.js';
 import { LockManager } from '../../ports/lock-manager.js';
 import { Logger } from '../../ports/logger.js';
 import { StorageBackend } from '../../ports/storage-backend.js';
-import { ControllerSettings } from '../volumes/controller-settings.js';
 import { directoryOf } from '../volumes/volume-context.js';
 
 /** DeleteSnapshot: disk entry and file. Idempotent; an ID that cannot exist is never sent to the RDS. */
@@ -14,7 +13,6 @@ export class DeleteSnapshot {
   constructor(
     @inject(LockManager) private readonly locks: LockManager,
     @inject(StorageBackend) private readonly backend: StorageBackend,
-    @inject(ControllerSettings) private readonly settings: ControllerSettings,
     @inject(Logger) private readonly logger: Logger,
   ) {}
 

@@ -43,10 +43,8 @@ export class NodeVolumeHealth {
     }
     const mounted = await this.mounts.findMount(path, signal);
     if (!mounted) return { usage: undefined, abnormal: `${path} is not mounted` };
-    if (mounted.source !== device && mounted.source !== record.stagingPath) {
-      const staged = await this.mounts.findMount(record.stagingPath, signal);
-      if (staged?.source !== device) return { usage: undefined, abnormal: `stale mount: ${path} is backed by ${staged?.source ?? mounted.source}, the volume is now ${device}` };
-    }
+    // Staging and bind mounts alike name the device they are backed by.
+    if (mounted.source !== device) return { usage: undefined, abnormal: `stale mount: ${path} is backed by ${mounted.source}, the volume is now ${device}` };
     return { usage: { kind: 'filesystem', usage: await this.mounts.usage(path) } };
   }
 

@@ -5,6 +5,7 @@ import { parseBasePath } from '../../domain/storage-path.js';
 import type { BasePath } from '../../domain/storage-path.js';
 import { SUPPORTED_FS_TYPES } from '../../domain/volume-capability.js';
 import type { FsType } from '../../domain/volume-capability.js';
+import { optionalField } from '../optional-field.js';
 
 /** What a StorageClass may set, with the Go driver's parameter names. */
 export interface VolumeParameters {
@@ -64,9 +65,9 @@ export function parseVolumeParameters(parameters: Readonly<Record<string, string
     reconnectDelay: take('reconnectDelay', 5, (v) => integer(v, 1, 3_600)),
     keepAliveTmo: take('keepAliveTmo', 0, (v) => integer(v, 0, 3_600)),
     migrationTimeoutSeconds: take('migrationTimeoutSeconds', 300, (v) => integer(v, 30, 3_600)),
-    ...optional('fsType', take<FsType | undefined>('fsType', undefined, fsType)),
-    ...optional('pvcName', parameters[`${RESERVED_PREFIX}pvc/name`]),
-    ...optional('pvcNamespace', parameters[`${RESERVED_PREFIX}pvc/namespace`]),
+    ...optionalField('fsType', take<FsType | undefined>('fsType', undefined, fsType)),
+    ...optionalField('pvcName', parameters[`${RESERVED_PREFIX}pvc/name`]),
+    ...optionalField('pvcNamespace', parameters[`${RESERVED_PREFIX}pvc/namespace`]),
   };
   if (problems.length > 0) throw new InvalidArgumentError(`invalid StorageClass parameters: ${problems.join('; ')}`);
   return result;
@@ -96,8 +97,4 @@ function integer(value: string, min: number, max: number): number {
 function fsType(value: string): FsType {
   if ((SUPPORTED_FS_TYPES as readonly string[]).includes(value)) return value as FsType;
   throw new InvalidArgumentError(`${describeValue(value)} is not one of ${SUPPORTED_FS_TYPES.join(', ')}`);
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
