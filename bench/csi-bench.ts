@@ -1,14 +1,7 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { RdsSimulator } from '../src/adapters/rds-simulator/rds-simulator.js';
-import { generateEd25519KeyPair } from '../src/adapters/rds-simulator/sim-ssh-keys.js';
-import type { ProbeResponse } from '../src/generated/csi/csi.js';
-import { CsiClient } from '../test/support/csi-client.js';
-import { FakeKubeApi } from '../test/support/fake-kube-api/fake-kube-api.js';
+import { ControllerCluster } from '../test/support/controller-processes.js';
 import { startDriver } from '../test/support/csi-driver-harness.js';
 import type { DriverUnderTest } from '../test/support/csi-driver-harness.js';
 import { req } from '../test/support/csi-requests.js';
@@ -83,60 +76,15 @@ async function timeShare(): Promise<void> {
  * store (against the fake API server) and an RDS (the simulator), both served from this process.
  */
 async function idleRss(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'rds-csi-rss-'));
-  const api = await FakeKubeApi.start();
-  await writeFile(join(dir, 'kubeconfig.json'), JSON.stringify(kubeconfigFile(api)));
-  const key = generateEd25519KeyPair();
-  await writeFile(join(dir, 'key'), key.private, { mode: 0o600 });
-  const sim = await RdsSimulator.start({ dataDir: join(dir, 'rds'), poolSizeBytes: 2 ** 40, authorizedKeys: [key.public] });
-  const socket = join(dir, 'csi.sock');
-  const child = spawn(process.execPath, [
-    join(import.meta.dirname, '../src/app/main.js'), 'serve', '--mode', 'controller', '--endpoint', `unix://${socket}`,
-    '--rds-address', '127.0.0.1', '--rds-port', String(sim.port), '--rds-key-file', join(dir, 'key'),
-    '--rds-host-key', sim.hostKeyFingerprint(), '--attachment-store', 'kubernetes', '--kubeconfig', join(dir, 'kubeconfig.json'),
-    '--log-level', 'warn',
-  ], { stdio: 'ignore' });
+  const cluster = await ControllerCluster.start({ main: join(import.meta.dirname, '../src/app/main.js') });
   try {
-    const client = await readyClient(socket);
-    client.close();
+    const replica = cluster.spawn('ctl-rss', ['--log-level', 'warn']);
+    await replica.ready();
     await new Promise((r) => setTimeout(r, 3_000));
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]);
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${replica.pid}/status`, 'utf8'))?.[1]);
     report('csi.controller_idle_rss_mb', rssKb / 1024, 'MiB');
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.on('exit', r));
-    await sim.stop();
-    await api.stop();
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-/** A kubeconfig file (JSON is valid YAML) for the fake API server. */
-function kubeconfigFile(api: FakeKubeApi): object {
-  const o = api.kubeConfigOptions();
-  return {
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: o.clusters.map((c) => ({ name: c.name, cluster: { server: c.server, 'certificate-authority-data': c.caData } })),
-    users: o.users.map((u) => ({ name: u.name, user: { token: u.token } })),
-    contexts: o.contexts.map((c) => ({ name: c.name, context: { cluster: c.cluster, user: c.user } })),
-    'current-context': o.currentContext,
-  };
-}
-
-async function readyClient(socket: string): Promise<CsiClient> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const client = new CsiClient(socket);
-    try {
-      const probe = await client.call<object, ProbeResponse>(client.identity, 'probe', {}, 2_000);
-      if (probe.ready !== false) return client;
-    } catch {
-      // not listening yet
-    }
-    client.close();
-    if (Date.now() > deadline) throw new Error('the controller did not become ready');
-    await new Promise((r) => setTimeout(r, 200));
+    await cluster.stop();
   }
 }
 

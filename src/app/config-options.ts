@@ -37,8 +37,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: 'node-state-dir', env: env('node-state-dir'), defaultValue: '/var/lib/rds-csi/node', help: 'node: where staged and published volumes are recorded' },
   { flag: 'kubelet-dir', env: env('kubelet-dir'), defaultValue: '/var/lib/kubelet', help: 'node: the kubelet root directory (checked by `rds-csi doctor` for shared mount propagation)' },
   { flag: 'default-fs-type', env: env('default-fs-type'), defaultValue: 'ext4', help: 'node: file system for volumes whose capability names none (ext4, xfs or ext3)' },
+  { flag: 'reconcile-grace', env: env('reconcile-grace'), defaultValue: '120', help: 'seconds: an attachment younger than this when VolumeAttachments are listed is never cleared by a reconcile pass' },
   { flag: 'reconcile-interval', env: env('reconcile-interval'), defaultValue: '60', help: 'seconds between the leader\'s passes reconciling attachment records with VolumeAttachments' },
   { flag: 'leader-election-namespace', env: env('leader-election-namespace', 'POD_NAMESPACE'), defaultValue: 'rds-csi', help: 'namespace of the controller\'s leader Lease' },
+  { flag: 'leader-election-lease-duration', env: env('leader-election-lease-duration'), defaultValue: '15', help: 'seconds without a renewal after which another replica takes over leadership' },
+  { flag: 'leader-election-retry-period', env: env('leader-election-retry-period'), defaultValue: '2', help: 'seconds between the leader\'s renewals and the others\' checks; less than the lease duration' },
   { flag: 'leader-election-identity', env: env('leader-election-identity', 'POD_NAME'), help: 'this replica in the leader Lease; defaults to the host name (the pod name in Kubernetes)' },
   { flag: 'lock-wait', env: env('lock-wait'), defaultValue: '10', help: 'seconds a call waits for a busy volume before ABORTED' },
 ];

@@ -43,12 +43,18 @@ export interface Config {
     readonly reconcileIntervalMs: number;
     readonly leaseNamespace: string;
     readonly identity: string;
+    /** A leader that has not renewed for this long is replaced. */
+    readonly leaseDurationMs: number;
+    /** How often the leader renews and the others check. */
+    readonly retryPeriodMs: number;
   };
   readonly attachment: {
     readonly maxMultiWriterNodes: number;
     readonly dualAttachTimeoutMs: number;
     readonly maxVolumesPerNode?: number;
     readonly lockWaitMs: number;
+    /** Holders younger than this when VolumeAttachments are listed are never cleared by a reconcile. */
+    readonly reconcileGraceMs: number;
   };
 }
 

@@ -7,10 +7,10 @@ import { ReadinessCheck } from '../adapters/csi/csi-settings.js';
 import { KubeClients } from '../adapters/kubernetes/kube-clients.js';
 import { MetricsServer } from '../adapters/metrics/metrics-server.js';
 import { PromMetrics } from '../adapters/metrics/prom-metrics.js';
-import { PvAnnotationAttachmentStore } from '../adapters/kubernetes/pv-annotation-attachment-store.js';
 import { InMemoryNodeRegistry } from '../adapters/memory/in-memory-node-registry.js';
 import { RouterOsSession } from '../adapters/routeros/routeros-session.js';
-import { AttachmentStore } from '../ports/attachment-store.js';
+import { AttachmentRepository } from '../ports/attachment-repository.js';
+import { NodeRegistry } from '../ports/node-registry.js';
 import { NvmeInitiator } from '../ports/nvme-initiator.js';
 import type { Logger } from '../ports/logger.js';
 import type { StorageBackend } from '../ports/storage-backend.js';
@@ -20,8 +20,6 @@ import { buildContainer } from './container.js';
 import { packageVersion } from './package-version.js';
 import { routerOsConnection } from './routeros-connection.js';
 import type { RouterOsConnection } from './routeros-connection.js';
-import { QueryAttachments } from './use-cases/query-attachments.js';
-import { RebuildAttachments } from './use-cases/rebuild-attachments.js';
 
 export interface DriverOptions {
   readonly logger: Logger;
@@ -43,9 +41,9 @@ export interface RunningDriver {
 }
 
 /**
- * Starts the driver: connection settings, container, attachment rebuild (retried in the background
- * until it works, while Probe says not ready), then the gRPC server. It serves even while the RDS or
- * the Kubernetes API is down.
+ * Starts the driver: connection settings, container, the attachment records (loaded and then
+ * followed in the background; until they are in, Probe says not ready), then the gRPC server. It
+ * serves even while the RDS or the Kubernetes API is down.
  */
 export async function runDriver(config: Config, options: DriverOptions): Promise<RunningDriver> {
   const { logger } = options;
@@ -60,12 +58,12 @@ export async function runDriver(config: Config, options: DriverOptions): Promise
     ...(options.storageBackend ? { storageBackend: options.storageBackend } : {}),
   });
   if (container.isBound(InMemoryNodeRegistry) && config.nodeId) container.get(InMemoryNodeRegistry).register(config.nodeId);
-  const rebuilding = serving ? rebuildUntilDone(container, logger) : undefined;
+  const attachments = serving ? container.get(AttachmentRepository) : undefined;
+  attachments?.sync().catch((error: unknown) => logger.debug('stopped loading attachment records', { error }));
   const background = serving ? startBackgroundWork(container, config.background.reconcileIntervalMs, logger) : undefined;
   if (config.mode !== 'controller') await cleanupOrphans(container, logger);
   const metrics = container.get(PromMetrics);
-  const queries = container.get(QueryAttachments);
-  metrics.observeAttachments(() => queries.count());
+  if (attachments) metrics.observeAttachments(() => attachments.list().length);
   const readiness = container.get(ReadinessCheck);
   const metricsServer = config.metricsAddress ? await MetricsServer.start(config.metricsAddress, metrics, () => readiness.execute(), logger) : undefined;
   const server = await CsiGrpcServer.start(
@@ -87,13 +85,10 @@ export async function runDriver(config: Config, options: DriverOptions): Promise
     stop: async () => {
       await server.shutdown(options.graceMs ?? 10_000);
       await metricsServer?.stop();
-      rebuilding?.cancel();
       await background?.stop();
+      attachments?.close();
+      if (serving) container.get(NodeRegistry).close();
       if (container.isBound(RouterOsSession)) await container.get(RouterOsSession).close();
-      if (container.isBound(AttachmentStore)) {
-        const store = container.get(AttachmentStore);
-        if (store instanceof PvAnnotationAttachmentStore) store.close();
-      }
       await connection?.embedded?.simulator.stop();
     },
   };
@@ -107,26 +102,4 @@ async function cleanupOrphans(container: Container, logger: Logger): Promise<voi
   } catch (error) {
     logger.warn('could not clean up orphaned connections at start', { error });
   }
-}
-
-function rebuildUntilDone(container: Container, logger: Logger): { cancel(): void } {
-  let cancelled = false;
-  let timer: NodeJS.Timeout | undefined;
-  const attempt = (delayMs: number) => {
-    container
-      .get(RebuildAttachments)
-      .execute()
-      .catch((error: unknown) => {
-        if (cancelled) return;
-        logger.warn('could not rebuild attachment state; retrying', { error, retryInMs: delayMs });
-        timer = setTimeout(() => attempt(Math.min(delayMs * 2, 30_000)), delayMs);
-      });
-  };
-  attempt(1_000);
-  return {
-    cancel: () => {
-      cancelled = true;
-      clearTimeout(timer);
-    },
-  };
 }

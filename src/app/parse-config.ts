@@ -81,6 +81,11 @@ export function parseConfig(argv: readonly string[], environment: Readonly<Recor
   const nodeId = nodeIdGiven ?? (mode === 'controller' || raw('node-id') !== undefined ? undefined : safeNode(hostname, problems));
   const nvmeAddress = check('nvme-address', (v) => parseHostAddress(v, 'the address')) ?? rdsAddress;
   const maxVolumes = check('max-volumes-per-node', count(1, 100_000));
+  const leaseDurationS = check('leader-election-lease-duration', count(2, 600)) ?? 15;
+  const retryPeriodS = check('leader-election-retry-period', count(1, 300)) ?? 2;
+  if (retryPeriodS >= leaseDurationS) {
+    problems.push(`${where('leader-election-retry-period')}: ${retryPeriodS} s must be less than the lease duration (${leaseDurationS} s), or a leader loses its lease between two renewals`);
+  }
   const config: Config = {
     mode,
     socketPath: endpoint ?? '',
@@ -139,12 +144,15 @@ export function parseConfig(argv: readonly string[], environment: Readonly<Recor
         if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(v)) return v;
         throw new Error(`${JSON.stringify(v)} is not a valid identity`);
       }) ?? hostname,
+      leaseDurationMs: leaseDurationS * 1000,
+      retryPeriodMs: retryPeriodS * 1000,
     },
     attachment: {
       maxMultiWriterNodes: 2,
       dualAttachTimeoutMs: (check('migration-timeout', count(30, 86_400)) ?? 300) * 1000,
       ...(maxVolumes === undefined ? {} : { maxVolumesPerNode: maxVolumes }),
       lockWaitMs: (check('lock-wait', count(1, 600)) ?? 10) * 1000,
+      reconcileGraceMs: (check('reconcile-grace', count(1, 3_600)) ?? 120) * 1000,
     },
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config: Object.freeze(config) };

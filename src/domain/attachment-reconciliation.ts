@@ -1,75 +1,101 @@
-import type { AttachmentState, NodeAttachment } from './attachment.js';
+import { Attachment } from './attachment.js';
+import type { AttachmentPolicy, AttachmentState, NodeAttachment } from './attachment.js';
 import type { AccessMode, VolumeMode } from './access-mode.js';
 import type { NodeId, VolumeId } from './ids.js';
 
-/** An attachment the orchestrator reports as done. */
+/** An attachment as the orchestrator records it (a Kubernetes VolumeAttachment). */
 export interface ReportedAttachment {
   readonly volumeId: VolumeId;
   readonly nodeId: NodeId;
   /** When the orchestrator recorded it, epoch milliseconds. */
   readonly attachedAt: number;
+  /** Whether the orchestrator considers the attach done (VolumeAttachment status.attached). */
+  readonly attached: boolean;
+  /** The orchestrator is detaching it (the VolumeAttachment is being deleted). */
+  readonly detaching: boolean;
   /** Best guess of how the volume is used, from the volume's own spec. */
   readonly accessMode: AccessMode;
   readonly volumeMode: VolumeMode;
   readonly readonly: boolean;
 }
 
-export interface NodeRef {
-  readonly volumeId: VolumeId;
-  readonly nodeId: NodeId;
+export interface ReconcileOptions {
+  /** When the orchestrator's list was requested (before it was sent), epoch ms. */
+  readonly listedAt: number;
+  /** Holders that attached after `listedAt - graceMs` are too young to judge and always kept. */
+  readonly graceMs: number;
+  readonly policy: AttachmentPolicy;
 }
 
-export interface ReconciliationResult {
-  /** The reconciled state of every volume that was recorded or reported (empty nodes = cleared). */
-  readonly states: ReadonlyMap<VolumeId, AttachmentState>;
-  /** Volumes whose state differs from the record and must be written back. */
-  readonly changed: ReadonlySet<VolumeId>;
-  /** Recorded attachments that no reported attachment backs (stale). */
-  readonly cleared: readonly NodeRef[];
-  /** Reported attachments that had no record (adopted, with inferred mode). */
-  readonly adopted: readonly NodeRef[];
+export interface RecordReconciliation {
+  readonly state: AttachmentState;
+  readonly changed: boolean;
+  /** Recorded holders nothing backs, removed. */
+  readonly cleared: readonly NodeId[];
+  /** Reported holders the record lacked, added as inferred. */
+  readonly adopted: readonly NodeId[];
+  /** Reported holders the fencing rules refuse next to the recorded ones; the record wins. */
+  readonly conflicting: readonly NodeId[];
 }
 
 /**
- * Makes the record agree with the orchestrator: a recorded node that the orchestrator does not report
- * attached is stale and dropped; a reported one the record lacks is adopted, flagged as inferred.
- * The record keeps its own details (mode, time) wherever both agree.
+ * Makes one volume's record agree with the orchestrator, never stricter than it and never looser
+ * than the fencing rules: a recorded holder that no attached VolumeAttachment backs is removed,
+ * unless it attached within the grace before the list was taken (its VolumeAttachment may not say
+ * "attached" yet); an attached VolumeAttachment the record lacks is adopted, with its mode
+ * inferred, only where the fencing rules admit it and only while it is not being detached (a
+ * detach the driver already recorded must not come back).
  */
-export function reconcileAttachments(
-  records: readonly AttachmentState[],
+export function reconcileRecord(
+  record: AttachmentState,
   reported: readonly ReportedAttachment[],
-): ReconciliationResult {
-  const byVolume = new Map<VolumeId, ReportedAttachment[]>();
-  for (const r of reported) byVolume.set(r.volumeId, [...(byVolume.get(r.volumeId) ?? []), r]);
-
-  const states = new Map<VolumeId, AttachmentState>();
-  const changed = new Set<VolumeId>();
-  const cleared: NodeRef[] = [];
-  const adopted: NodeRef[] = [];
-
-  for (const record of records) {
-    const backing = byVolume.get(record.volumeId) ?? [];
-    const kept = record.nodes.filter((n) => backing.some((b) => b.nodeId === n.nodeId));
-    for (const n of record.nodes) {
-      if (!kept.includes(n)) cleared.push({ volumeId: record.volumeId, nodeId: n.nodeId });
-    }
-    const added = backing.filter((b) => !record.nodes.some((n) => n.nodeId === b.nodeId)).map(inferred);
-    for (const a of added) adopted.push({ volumeId: record.volumeId, nodeId: a.nodeId });
-    const nodes = [...kept, ...added];
-    states.set(record.volumeId, withNodes(record, nodes));
-    if (nodes.length !== record.nodes.length || added.length > 0) changed.add(record.volumeId);
-    byVolume.delete(record.volumeId);
+  options: ReconcileOptions,
+): RecordReconciliation {
+  const attachment = Attachment.restore(record);
+  const backed = reported.filter((r) => r.attached && r.volumeId === record.volumeId);
+  const youngSince = options.listedAt - options.graceMs;
+  const cleared: NodeId[] = [];
+  for (const n of record.nodes) {
+    if (backed.some((b) => b.nodeId === n.nodeId) || n.attachedAt > youngSince) continue;
+    cleared.push(...attachment.detach(n.nodeId));
   }
-  for (const [volumeId, backing] of byVolume) {
-    const nodes = [...backing].sort((a, b) => a.attachedAt - b.attachedAt).map(inferred);
-    for (const n of nodes) adopted.push({ volumeId, nodeId: n.nodeId });
-    states.set(volumeId, withNodes({ volumeId, nodes: [] }, nodes));
-    changed.add(volumeId);
+  const adopted: NodeId[] = [];
+  const conflicting: NodeId[] = [];
+  const missing = backed.filter((b) => !b.detaching && !record.nodes.some((n) => n.nodeId === b.nodeId));
+  for (const r of [...missing].sort((a, b) => a.attachedAt - b.attachedAt)) {
+    if (attachment.adopt(holderOf(r), options.policy)) adopted.push(r.nodeId);
+    else conflicting.push(r.nodeId);
   }
-  return { states, changed, cleared, adopted };
+  return { state: attachment.toState(), changed: attachment.changed, cleared, adopted, conflicting };
 }
 
-function inferred(r: ReportedAttachment): NodeAttachment {
+/** Allowance for clock differences between the replica that recorded an attach and the one judging it. */
+export const CLOCK_SKEW_ALLOWANCE_MS = 10_000;
+
+/**
+ * The live-migration window's end: once a dual attachment is past its window at `now`, a holder
+ * with no VolumeAttachment at all (attached or not) in a list requested at `listedAt` is released
+ * at once. A VolumeAttachment exists before every ControllerPublish the orchestrator makes, so a
+ * holder that attached before the list and has none was detached behind the driver's back (a node
+ * lost and its VolumeAttachment removed). Nothing changes before the window has passed.
+ */
+export function releaseAfterMigrationWindow(
+  record: AttachmentState,
+  reported: readonly ReportedAttachment[],
+  options: { readonly listedAt: number; readonly now: number; readonly policy: AttachmentPolicy },
+): RecordReconciliation {
+  const attachment = Attachment.restore(record);
+  const cleared: NodeId[] = [];
+  if (attachment.isDualAttachOverdue(options.now, options.policy)) {
+    for (const n of record.nodes) {
+      const present = reported.some((r) => r.volumeId === record.volumeId && r.nodeId === n.nodeId);
+      if (!present && n.attachedAt < options.listedAt - CLOCK_SKEW_ALLOWANCE_MS) cleared.push(...attachment.detach(n.nodeId));
+    }
+  }
+  return { state: attachment.toState(), changed: attachment.changed, cleared, adopted: [], conflicting: [] };
+}
+
+function holderOf(r: ReportedAttachment): NodeAttachment {
   return {
     nodeId: r.nodeId,
     attachedAt: r.attachedAt,
@@ -78,12 +104,4 @@ function inferred(r: ReportedAttachment): NodeAttachment {
     volumeMode: r.volumeMode,
     inferred: true,
   };
-}
-
-function withNodes(record: AttachmentState, nodes: NodeAttachment[]): AttachmentState {
-  if (nodes.length < 2) return { volumeId: record.volumeId, nodes };
-  const since = record.nodes.length > 1 && record.dualAttachSince !== undefined
-    ? record.dualAttachSince
-    : Math.max(...nodes.slice(0, 2).map((n) => n.attachedAt));
-  return { volumeId: record.volumeId, nodes, dualAttachSince: since };
 }

@@ -15,6 +15,7 @@ export type DomainErrorCode =
   | 'VOLUME_ATTACHED_ELSEWHERE'
   | 'VOLUME_BUSY'
   | 'CONCURRENT_MODIFICATION'
+  | 'ATTACHMENT_NOT_RECORDABLE'
   | 'CAPACITY_OUT_OF_RANGE'
   | 'BACKEND_UNAVAILABLE'
   | 'BACKEND_REJECTED'
@@ -104,6 +105,14 @@ export class VolumeBusyError extends DomainError {
 /** A versioned write lost a race with another writer. Re-read and retry. */
 export class ConcurrentModificationError extends DomainError {
   readonly code = 'CONCURRENT_MODIFICATION';
+}
+
+/**
+ * An attachment cannot be recorded because its record has no home (with the Kubernetes store: no
+ * PersistentVolume carries the volume's handle). Granting it anyway would fence in one process only.
+ */
+export class AttachmentNotRecordableError extends DomainError {
+  readonly code = 'ATTACHMENT_NOT_RECORDABLE';
 }
 
 export class CapacityOutOfRangeError extends DomainError {

@@ -1,8 +1,12 @@
 import type { ServiceIdentifier } from 'inversify';
 
-/** An event about a volume, shown on its PersistentVolumeClaim (`kubectl describe pvc`). */
+/**
+ * An event about a volume, shown on its PersistentVolumeClaim (`kubectl describe pvc`). It names the
+ * claim, or the volume, whose claim the adapter then looks up (an event without one is only logged).
+ */
 export interface VolumeEvent {
-  readonly pvc: { readonly name: string; readonly namespace: string };
+  readonly pvc?: { readonly name: string; readonly namespace: string };
+  readonly volumeId?: string;
   readonly type: 'Normal' | 'Warning';
   /** Short CamelCase reason, e.g. AttachmentConflict. */
   readonly reason: string;

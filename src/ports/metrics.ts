@@ -17,6 +17,8 @@ export interface Metrics {
   /** Reads the number of attached volumes whenever metrics are collected. */
   observeAttachments(read: () => number): void;
   fencingConflict(): void;
+  /** A dual attachment outlived its volume's live-migration window (counted once per window, by the leader). */
+  migrationTimedOut(): void;
   mountOperation(operation: 'mount' | 'bind' | 'unmount', outcome: 'ok' | 'failed', seconds: number): void;
 }
 export const Metrics = Symbol.for('rds-csi.Metrics') as ServiceIdentifier<Metrics>;

@@ -1,144 +1,173 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { InMemoryAttachmentStore } from '../../src/adapters/memory/in-memory-attachment-store.js';
+import { InMemoryAttachmentRecords } from '../../src/adapters/memory/in-memory-attachment-records.js';
+import { InMemoryNodeRegistry } from '../../src/adapters/memory/in-memory-node-registry.js';
+import { InMemoryStorageBackend } from '../../src/adapters/memory/in-memory-storage-backend.js';
 import {
   BackendUnavailableError,
   ConcurrentModificationError,
   IncompatibleAttachmentError,
   MaxVolumesPerNodeError,
+  NodeNotFoundError,
   NotReadyError,
   VolumeAttachedElsewhereError,
+  VolumeInUseError,
+  VolumeNotFoundError,
 } from '../../src/domain/errors.js';
-import { FaultyAttachmentStore } from '../fakes/faulty-attachment-store.js';
-import { attachmentHarness } from '../support/attachment-harness.js';
-import { attachCommand, node, vol } from '../support/mothers.js';
+import { GiB } from '../../src/domain/size.js';
+import { LaggingAttachmentSource } from '../fakes/lagging-attachment-source.js';
+import { controllerHarness, seed } from '../support/controller-harness.js';
+import type { ControllerHarness } from '../support/controller-harness.js';
+import { node, publishCommand as publish, vol } from '../support/mothers.js';
 
-const cmd = attachCommand;
-const mnmw = { accessMode: 'MULTI_NODE_MULTI_WRITER', volumeMode: 'block' } as const;
+const holders = async (records: InMemoryAttachmentRecords, id: string) => records.read(vol(id)).state.nodes.map((n) => n.nodeId);
 
-describe('attachment use cases', () => {
-  let inner: InMemoryAttachmentStore;
-  let store: FaultyAttachmentStore;
-  let h: ReturnType<typeof attachmentHarness>;
-
+describe('ControllerPublish and ControllerUnpublish in one replica', () => {
+  let h: ControllerHarness;
+  let source: LaggingAttachmentSource;
   beforeEach(async () => {
-    inner = new InMemoryAttachmentStore();
-    store = new FaultyAttachmentStore(inner);
-    h = attachmentHarness(store, { policy: { maxVolumesPerNode: 3 } });
-    await h.rebuild.execute();
+    const records = new InMemoryAttachmentRecords();
+    source = new LaggingAttachmentSource(records);
+    h = await controllerHarness({ records, source, policy: { maxVolumesPerNode: 3 } });
+    await seed(h, ['v1', 'v2', 'v3', 'v4'], ['a', 'b', 'c', 'node-a', 'node-b']);
   });
 
-  it('tracks an attachment, persists it, and repeats without writing', async () => {
-    expect((await h.attach.execute(cmd('v1', 'a'))).outcome).toBe('attached');
-    expect((await inner.load(vol('v1')))?.state.nodes.map((n) => n.nodeId)).toEqual(['a']);
-    const writes = store.saves;
-    expect((await h.attach.execute(cmd('v1', 'a'))).outcome).toBe('already-attached');
-    expect(store.saves).toBe(writes);
+  it('records an attach, and answers a repeat without writing', async () => {
+    await h.publish.execute(publish('v1', 'a'));
+    expect(await holders(h.records, 'v1')).toEqual(['a']);
+    const writes = source.writes;
+    await h.publish.execute(publish('v1', 'a'));
+    expect(source.writes).toBe(writes);
   });
 
   it('refuses another node naming the holder, and the same node with another mode', async () => {
-    await h.attach.execute(cmd('v1', 'node-a'));
-    await expect(h.attach.execute(cmd('v1', 'node-b'))).rejects.toThrow(/attached to node node-a/);
-    await expect(h.attach.execute(cmd('v1', 'node-b'))).rejects.toBeInstanceOf(VolumeAttachedElsewhereError);
-    await expect(h.attach.execute(cmd('v1', 'node-a', { readonly: true }))).rejects.toBeInstanceOf(
-      IncompatibleAttachmentError,
-    );
+    await h.publish.execute(publish('v1', 'node-a'));
+    await expect(h.publish.execute(publish('v1', 'node-b'))).rejects.toThrow(/attached to node node-a/);
+    await expect(h.publish.execute(publish('v1', 'node-b'))).rejects.toBeInstanceOf(VolumeAttachedElsewhereError);
+    await expect(h.publish.execute(publish('v1', 'node-a', { readonly: true }))).rejects.toBeInstanceOf(IncompatibleAttachmentError);
   });
 
-  it('untracks, idempotently, and frees the volume for another node', async () => {
-    await h.attach.execute(cmd('v1', 'a'));
-    expect((await h.detach.execute({ volumeId: vol('v1'), nodeId: node('a') })).detached).toEqual(['a']);
-    expect((await h.detach.execute({ volumeId: vol('v1'), nodeId: node('a') })).detached).toEqual([]);
-    expect(await inner.load(vol('v1'))).toBeUndefined();
-    expect((await h.attach.execute(cmd('v1', 'b'))).outcome).toBe('attached');
+  it('detaches idempotently and frees the volume for another node; without a node, from every node', async () => {
+    await h.publish.execute(publish('v1', 'a'));
+    expect((await h.unpublish.execute({ volumeId: 'v1', nodeId: node('a') })).detached).toEqual(['a']);
+    expect((await h.unpublish.execute({ volumeId: 'v1', nodeId: node('a') })).detached).toEqual([]);
+    expect(await holders(h.records, 'v1')).toEqual([]);
+    await h.publish.execute(publish('v1', 'b'));
+    await h.publish.execute(publish('v2', 'a', { migration: true }));
+    await h.publish.execute(publish('v2', 'b', { migration: true }));
+    expect((await h.unpublish.execute({ volumeId: 'v2' })).detached).toEqual(['a', 'b']);
+    expect((await h.unpublish.execute({ volumeId: 'not a valid id!' })).detached).toEqual([]);
   });
 
-  it('detaches from every node when no node is given', async () => {
-    await h.attach.execute(cmd('v1', 'a', mnmw));
-    await h.attach.execute(cmd('v1', 'b', mnmw));
-    expect((await h.detach.execute({ volumeId: vol('v1') })).detached).toEqual(['a', 'b']);
-    expect(h.query.get(vol('v1'))).toBeUndefined();
+  it('names what does not exist: the volume, a snapshot, the node', async () => {
+    await expect(h.publish.execute(publish('missing', 'a'))).rejects.toBeInstanceOf(VolumeNotFoundError);
+    await expect(h.publish.execute(publish('v1', 'ghost'))).rejects.toBeInstanceOf(NodeNotFoundError);
   });
 
-  it('list and get return copies', async () => {
-    await h.attach.execute(cmd('v1', 'a'));
-    const listed = h.query.list();
-    (listed[0]!.nodes as unknown[]).length = 0;
-    expect(h.query.get(vol('v1'))?.nodes).toHaveLength(1);
-    expect(h.query.nodesOf(vol('v1'))).toEqual(['a']);
+  it('enforces the per-node limit, counting grants still being written', async () => {
+    await Promise.all(['v1', 'v2', 'v3'].map((v) => h.publish.execute(publish(v, 'a'))));
+    await expect(h.publish.execute(publish('v4', 'a'))).rejects.toBeInstanceOf(MaxVolumesPerNodeError);
+    await h.publish.execute(publish('v1', 'a'));
+    for (const v of ['v1', 'v2', 'v3']) await h.unpublish.execute({ volumeId: v });
+    const racing = await Promise.allSettled(['v1', 'v2', 'v3', 'v4'].map((v) => h.publish.execute(publish(v, 'c'))));
+    expect(racing.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    expect(racing.filter((r) => r.status === 'rejected' && r.reason instanceof MaxVolumesPerNodeError)).toHaveLength(1);
+    expect(h.repository.volumesOnNode(node('c'))).toBe(3);
   });
 
-  it('rolls the in-memory change back when persisting fails, and returns the error', async () => {
-    store.failNextSaves(1, new BackendUnavailableError('api down'));
-    await expect(h.attach.execute(cmd('v1', 'a'))).rejects.toBeInstanceOf(BackendUnavailableError);
-    expect(h.query.get(vol('v1'))).toBeUndefined();
-    expect(h.registry.countOnNode(node('a'))).toBe(0);
-    expect((await h.attach.execute(cmd('v1', 'b'))).outcome).toBe('attached');
+  it('passes a failed write on, records nothing, and stops counting the failed grant', async () => {
+    source.failNextWrites(1, new BackendUnavailableError('Kubernetes API down'));
+    await expect(h.publish.execute(publish('v1', 'a'))).rejects.toBeInstanceOf(BackendUnavailableError);
+    expect(await holders(h.records, 'v1')).toEqual([]);
+    expect(h.repository.volumesOnNode(node('a'))).toBe(0);
   });
 
-  it('keeps a detach in memory when clearing the record fails, and logs it', async () => {
-    await h.attach.execute(cmd('v1', 'a'));
-    store.failNextSaves(1, new BackendUnavailableError('api down'));
-    expect((await h.detach.execute({ volumeId: vol('v1'), nodeId: node('a') })).detached).toEqual(['a']);
-    expect(h.query.get(vol('v1'))).toBeUndefined();
-    expect(h.logger.at('warn').map((l) => l.fields.volumeId)).toContain('v1');
-    expect((await h.attach.execute(cmd('v1', 'b'))).outcome).toBe('attached');
-    expect((await inner.load(vol('v1')))?.state.nodes.map((n) => n.nodeId)).toEqual(['b']);
+  it('fails a detach whose clearing write fails, keeping the record for the retry', async () => {
+    await h.publish.execute(publish('v1', 'a'));
+    source.failNextWrites(1, new BackendUnavailableError('Kubernetes API down'));
+    await expect(h.unpublish.execute({ volumeId: 'v1', nodeId: node('a') })).rejects.toBeInstanceOf(BackendUnavailableError);
+    expect(await holders(h.records, 'v1')).toEqual(['a']);
+    await h.unpublish.execute({ volumeId: 'v1', nodeId: node('a') });
+    expect(await holders(h.records, 'v1')).toEqual([]);
   });
 
-  it('after losing a race to another writer, rolls back and adopts the stored truth', async () => {
-    await inner.save(vol('v1'), { volumeId: vol('v1'), nodes: [{ nodeId: node('other'), attachedAt: 1, readonly: false, accessMode: 'SINGLE_NODE_WRITER', volumeMode: 'filesystem' }] }, undefined);
-    await expect(h.attach.execute(cmd('v1', 'a'))).rejects.toBeInstanceOf(ConcurrentModificationError);
-    await expect(h.attach.execute(cmd('v1', 'a'))).rejects.toThrow(/attached to node other/);
+  it('rides out conflicts, and answers ABORTED when the record keeps changing', async () => {
+    source.conflictNextWrites(h.settings.writeTries - 1);
+    await h.publish.execute(publish('v1', 'a'));
+    source.conflictNextWrites(h.settings.writeTries);
+    await expect(h.publish.execute(publish('v2', 'a'))).rejects.toBeInstanceOf(ConcurrentModificationError);
+    expect(await holders(h.records, 'v2')).toEqual([]);
   });
 
-  it('enforces the per-node maximum across volumes, concurrently', async () => {
-    const results = await Promise.allSettled(['v1', 'v2', 'v3', 'v4', 'v5'].map((v) => h.attach.execute(cmd(v, 'a'))));
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
-    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    expect(refused.map((r) => r.reason)).toEqual([expect.any(MaxVolumesPerNodeError), expect.any(MaxVolumesPerNodeError)]);
-    expect(h.registry.countOnNode(node('a'))).toBe(3);
-  });
-
-  it('admits a live migration target and warns when the window is overdue', async () => {
-    await h.attach.execute(cmd('v1', 'src', mnmw));
-    h.clock.advance(1000);
-    await h.attach.execute(cmd('v1', 'dst', mnmw));
-    expect(h.query.get(vol('v1'))?.dualAttachSince).toBe(h.clock.now());
-    h.clock.advance(301_000);
-    await h.attach.execute(cmd('v1', 'dst', mnmw));
-    expect(h.logger.at('warn').some((l) => /live-migration timeout/.test(l.message))).toBe(true);
-  });
-
-  it('200 concurrent attaches of one volume from 200 nodes: exactly one wins, the rest name it', async () => {
-    const results = await Promise.allSettled(Array.from({ length: 200 }, (_, i) => h.attach.execute(cmd('hot', `n-${i}`))));
-    const won = results.filter((r) => r.status === 'fulfilled');
-    expect(won).toHaveLength(1);
-    const winner = h.query.nodesOf(vol('hot'))[0]!;
-    for (const r of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) {
-      expect(r.reason).toBeInstanceOf(VolumeAttachedElsewhereError);
-      expect((r.reason as Error).message).toContain(`attached to node ${winner}`);
-    }
-  });
-
-  it('1,000 volumes attached concurrently to different nodes all succeed', async () => {
-    const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => h.attach.execute(cmd(`v-${i}`, `n-${i}`))));
-    expect(results.every((r) => r.outcome === 'attached')).toBe(true);
-    expect((await inner.list()).length).toBe(1000);
-    expect(h.locks.activeEntries()).toBe(0);
+  it('admits a live-migration target, records its window, and refuses a third node', async () => {
+    await h.publish.execute(publish('v1', 'a', { migration: true }));
+    await h.publish.execute(publish('v1', 'b', { migration: true, window: 90 }));
+    expect(h.records.read(vol('v1')).state.migrationTimeoutMs).toBe(90_000);
+    await expect(h.publish.execute(publish('v1', 'c', { migration: true }))).rejects.toThrow(/at most 2 nodes/);
   });
 });
 
-describe('serving only after the rebuild', () => {
-  it('answers NotReady while the state has not been rebuilt', async () => {
-    const h = attachmentHarness(new InMemoryAttachmentStore(), { waitMs: 20 });
-    await expect(h.attach.execute(cmd('v1', 'a'))).rejects.toBeInstanceOf(NotReadyError);
-    await expect(h.detach.execute({ volumeId: vol('v1') })).rejects.toBeInstanceOf(NotReadyError);
+describe('two replicas whose caches lag behind the store', () => {
+  let records: InMemoryAttachmentRecords;
+  let a: ControllerHarness;
+  let b: ControllerHarness;
+  let feedA: LaggingAttachmentSource;
+  let feedB: LaggingAttachmentSource;
+  beforeEach(async () => {
+    records = new InMemoryAttachmentRecords();
+    const backend = new InMemoryStorageBackend(64 * GiB);
+    const nodes = new InMemoryNodeRegistry();
+    feedA = new LaggingAttachmentSource(records);
+    feedB = new LaggingAttachmentSource(records);
+    a = await controllerHarness({ records, source: feedA, backend, nodes });
+    b = await controllerHarness({ records, source: feedB, backend, nodes });
+    await seed(a, ['v1'], ['node-a', 'node-b']);
   });
 
-  it('lets waiting requests through as soon as the rebuild finishes', async () => {
-    const h = attachmentHarness(new InMemoryAttachmentStore());
-    const pending = h.attach.execute(cmd('v1', 'a'));
-    await h.rebuild.execute();
-    expect((await pending).outcome).toBe('attached');
+  it('refuses node-b in the replica that never saw the grant, naming node-a from the store', async () => {
+    await a.publish.execute(publish('v1', 'node-a'));
+    expect(feedB.lag).toBe(1);
+    await expect(b.publish.execute(publish('v1', 'node-b'))).rejects.toThrow(/attached to node node-a/);
+    expect(await holders(records, 'v1')).toEqual(['node-a']);
+  });
+
+  it('attach through A, detach through B, attach node-b through A: the stale fence in A does not hold', async () => {
+    await a.publish.execute(publish('v1', 'node-a'));
+    expect((await b.unpublish.execute({ volumeId: 'v1', nodeId: node('node-a') })).detached).toEqual(['node-a']);
+    expect(await holders(records, 'v1')).toEqual([]);
+    expect((await a.repository.load(vol('v1'))).state.nodes.map((n) => n.nodeId)).toEqual(['node-a']);
+    await a.publish.execute(publish('v1', 'node-b'));
+    expect(await holders(records, 'v1')).toEqual(['node-b']);
+  });
+
+  it('a repeat answered from a stale cache writes the grant the store no longer has', async () => {
+    await a.publish.execute(publish('v1', 'node-a'));
+    await b.unpublish.execute({ volumeId: 'v1', nodeId: node('node-a') });
+    await a.publish.execute(publish('v1', 'node-a'));
+    expect(await holders(records, 'v1')).toEqual(['node-a']);
+  });
+
+  it('two grants decided on caches that both say "free": one OK, the other refused naming the winner', async () => {
+    const results = await Promise.allSettled([a.publish.execute(publish('v1', 'node-a')), b.publish.execute(publish('v1', 'node-b'))]);
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    expect(ok).toHaveLength(1);
+    const winner = (await holders(records, 'v1'))[0]!;
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(VolumeAttachedElsewhereError);
+    expect(String(refused.reason)).toContain(`attached to node ${winner}`);
+  });
+
+  it('DeleteVolume through the replica that never saw the attach refuses, naming the holder', async () => {
+    await a.publish.execute(publish('v1', 'node-a'));
+    await expect(b.deleteVolume.execute({ volumeId: 'v1' })).rejects.toBeInstanceOf(VolumeInUseError);
+    await expect(b.deleteVolume.execute({ volumeId: 'v1' })).rejects.toThrow(/node-a/);
+    expect(await b.backend.getVolume(vol('v1'))).toBeDefined();
+  });
+
+  it('answers NOT_READY-class errors until the records are loaded', async () => {
+    const late = await controllerHarness({ records, sync: false, waitMs: 50 });
+    await seed(late, ['v1'], ['node-a']);
+    await expect(late.publish.execute(publish('v1', 'node-a'))).rejects.toBeInstanceOf(NotReadyError);
+    await late.repository.sync();
+    await late.publish.execute(publish('v1', 'node-a'));
   });
 });

@@ -1,23 +1,19 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { BUILT_MAIN as main, NODE as node } from '../support/built-driver.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GetPluginInfoResponse } from '../../src/generated/csi/csi.js';
 import { CsiClient } from '../support/csi-client.js';
 import { removeDir, tempDir } from '../support/csi-driver-harness.js';
 
 const run = promisify(execFile);
-const root = resolve(import.meta.dirname, '../..');
-const node = join(root, 'node_modules/.bin/node');
-const out = join(root, 'node_modules/.cache/rds-csi-cli-test');
-const main = join(out, 'src/app/main.js');
 
 /** The built `rds-csi` executable, run as an operator would. */
 describe('rds-csi command line', () => {
   let dir: string;
   beforeAll(async () => {
-    await run(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.build.json'), '--outDir', out]);
     dir = await tempDir();
   }, 120_000);
   afterAll(async () => removeDir(dir));

@@ -1,24 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubeClients } from '../../src/adapters/kubernetes/kube-clients.js';
-import { PvAnnotationAttachmentStore } from '../../src/adapters/kubernetes/pv-annotation-attachment-store.js';
-import { InMemoryAttachmentStore } from '../../src/adapters/memory/in-memory-attachment-store.js';
-import { InMemoryStorageBackend } from '../../src/adapters/memory/in-memory-storage-backend.js';
-import { parseConfig } from '../../src/app/parse-config.js';
-import type { Config } from '../../src/app/config.js';
-import { buildContainer } from '../../src/app/container.js';
-import { AttachVolume } from '../../src/app/use-cases/attach-volume.js';
-import { CreateVolume } from '../../src/app/use-cases/create-volume.js';
-import { PublishVolume } from '../../src/app/use-cases/publish-volume.js';
+import { CachedAttachmentRepository } from '../../src/adapters/attachments/cached-attachment-repository.js';
 import { ControllerService } from '../../src/adapters/csi/controller-service.js';
 import { IdentityService } from '../../src/adapters/csi/identity-service.js';
-import { DetachVolume } from '../../src/app/use-cases/detach-volume.js';
-import { QueryAttachments } from '../../src/app/use-cases/query-attachments.js';
-import { RebuildAttachments } from '../../src/app/use-cases/rebuild-attachments.js';
-import { AttachmentStore } from '../../src/ports/attachment-store.js';
+import { KubeClients } from '../../src/adapters/kubernetes/kube-clients.js';
+import { KubeNodeRegistry } from '../../src/adapters/kubernetes/kube-node-registry.js';
+import { PvAttachmentSource } from '../../src/adapters/kubernetes/pv-attachment-source.js';
+import { InMemoryAttachmentSource } from '../../src/adapters/memory/in-memory-attachment-source.js';
+import { InMemoryStorageBackend } from '../../src/adapters/memory/in-memory-storage-backend.js';
+import type { Config } from '../../src/app/config.js';
+import { buildContainer } from '../../src/app/container.js';
+import { parseConfig } from '../../src/app/parse-config.js';
+import { CreateVolume } from '../../src/app/use-cases/create-volume.js';
+import { DeleteVolume } from '../../src/app/use-cases/delete-volume.js';
+import { EnforceMigrationWindows } from '../../src/app/use-cases/enforce-migration-windows.js';
+import { PublishVolume } from '../../src/app/use-cases/publish-volume.js';
+import { ReconcileAttachments } from '../../src/app/use-cases/reconcile-attachments.js';
+import { UnpublishVolume } from '../../src/app/use-cases/unpublish-volume.js';
+import { nqnForVolume } from '../../src/domain/nqn.js';
+import { GiB } from '../../src/domain/size.js';
+import { parseBasePath } from '../../src/domain/storage-path.js';
+import { AttachmentRepository } from '../../src/ports/attachment-repository.js';
 import { LockManager } from '../../src/ports/lock-manager.js';
+import { NodeRegistry } from '../../src/ports/node-registry.js';
 import { FakeKubeApi } from '../support/fake-kube-api/fake-kube-api.js';
-import { putPv } from '../support/kube-store-harness.js';
-import { node, vol } from '../support/mothers.js';
+import { csiNode } from '../support/fake-kube-api/objects.js';
+import { DRIVER, putPv } from '../support/kube-store-harness.js';
+import { publishCommand, vol } from '../support/mothers.js';
 import { RecordingLogger } from '../support/recording-logger.js';
 
 function config(...flags: string[]): Config {
@@ -26,10 +33,10 @@ function config(...flags: string[]): Config {
   if (!parsed.ok) throw new Error(parsed.problems.join('; '));
   return parsed.config;
 }
-const externals = { logger: new RecordingLogger(), version: '0.0.0-test', storageBackend: new InMemoryStorageBackend() };
+const externals = () => ({ logger: new RecordingLogger(), version: '0.0.0-test', storageBackend: new InMemoryStorageBackend(64 * GiB) });
 
 const ROOTS: ReadonlyArray<abstract new (...args: any[]) => object> = [
-  AttachVolume, DetachVolume, QueryAttachments, RebuildAttachments, IdentityService, ControllerService, PublishVolume, CreateVolume,
+  IdentityService, ControllerService, PublishVolume, UnpublishVolume, DeleteVolume, CreateVolume, ReconcileAttachments, EnforceMigrationWindows,
 ];
 
 describe('composition root', () => {
@@ -39,11 +46,13 @@ describe('composition root', () => {
   });
   afterAll(async () => api.stop());
 
-  it('resolves every root service with the memory store', () => {
-    const c = buildContainer(config('--attachment-store', 'memory'), externals);
+  it('resolves every root service with the memory store, as singletons', () => {
+    const c = buildContainer(config('--attachment-store', 'memory'), externals());
     for (const root of ROOTS) expect(c.get(root)).toBeInstanceOf(root);
-    expect(c.get(AttachmentStore)).toBeInstanceOf(InMemoryAttachmentStore);
-    expect(c.get(AttachVolume)).toBe(c.get(AttachVolume));
+    expect(c.get(AttachmentRepository)).toBeInstanceOf(CachedAttachmentRepository);
+    expect(c.get(InMemoryAttachmentSource)).toBeInstanceOf(InMemoryAttachmentSource);
+    expect(c.get(AttachmentRepository)).toBe(c.get(AttachmentRepository));
+    expect(c.get(PublishVolume)).toBe(c.get(PublishVolume));
   });
 
   it('resolves the Identity service alone in node mode', () => {
@@ -56,14 +65,19 @@ describe('composition root', () => {
 
   it('resolves every root service with the kubernetes store, and they work end to end', async () => {
     putPv(api, 'pvc-wired');
-    const c = buildContainer(config('--attachment-store', 'kubernetes'), { ...externals, kubeClients: KubeClients.fromOptions(api.kubeConfigOptions()) });
+    api.put('csinodes', csiNode('n1', DRIVER, 'n1'));
+    const ext = externals();
+    await ext.storageBackend.createVolume({ id: vol('pvc-wired'), sizeBytes: GiB, basePath: parseBasePath('/storage-pool/metal-csi'), nvme: { port: 4420, nqn: nqnForVolume(vol('pvc-wired')) } });
+    const c = buildContainer(config('--attachment-store', 'kubernetes'), { ...ext, kubeClients: KubeClients.fromOptions(api.kubeConfigOptions()) });
     for (const root of ROOTS) expect(c.get(root)).toBeInstanceOf(root);
-    const store = c.get(AttachmentStore);
-    expect(store).toBeInstanceOf(PvAnnotationAttachmentStore);
-    await c.get(RebuildAttachments).execute();
-    await c.get(AttachVolume).execute({ volumeId: vol('pvc-wired'), nodeId: node('n1'), accessMode: 'SINGLE_NODE_WRITER', volumeMode: 'filesystem', readonly: false });
+    expect(c.get(PvAttachmentSource)).toBeInstanceOf(PvAttachmentSource);
+    expect(c.get(NodeRegistry)).toBeInstanceOf(KubeNodeRegistry);
+    const repository = c.get(AttachmentRepository);
+    await repository.sync();
+    await c.get(PublishVolume).execute(publishCommand('pvc-wired', 'n1'));
     expect(api.get<{ metadata: { annotations: Record<string, string> } }>('persistentvolumes', 'pvc-wired')?.metadata.annotations['rds.csi.srvlab.io/attached-node']).toBe('n1');
     expect(c.get(LockManager).activeEntries()).toBe(0);
-    (store as PvAnnotationAttachmentStore).close();
+    repository.close();
+    c.get(NodeRegistry).close();
   });
 });

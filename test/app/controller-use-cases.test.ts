@@ -15,6 +15,7 @@ import {
 import { GiB, MiB } from '../../src/domain/size.js';
 import type { VolumeCapability } from '../../src/domain/volume-capability.js';
 import { controllerHarness } from '../support/controller-harness.js';
+import type { ControllerHarness } from '../support/controller-harness.js';
 import { node, vol } from '../support/mothers.js';
 
 const fs: VolumeCapability = { accessMode: 'SINGLE_NODE_WRITER', accessType: { kind: 'mount', mountFlags: [] } };
@@ -27,12 +28,11 @@ const create = (name: string, over: Partial<{ required: number; limit: number; p
 });
 
 describe('controller use cases', () => {
-  let c: ReturnType<typeof controllerHarness>;
+  let c: ControllerHarness;
   let backend: InMemoryStorageBackend;
   beforeEach(async () => {
     backend = new InMemoryStorageBackend(10 * GiB);
-    c = controllerHarness(backend);
-    await c.rebuild.execute();
+    c = await controllerHarness({ backend });
     c.nodes.register(node('node-a'));
     c.nodes.register(node('node-b'));
   });
@@ -114,7 +114,7 @@ describe('controller use cases', () => {
     it('answers NOT_FOUND for an unknown volume or node, volume first', async () => {
       await expect(c.publish.execute({ volumeId: vol('nope'), nodeId: node('ghost'), capability: fs, readonly: false, volumeContext: {} })).rejects.toBeInstanceOf(VolumeNotFoundError);
       await expect(publish('ghost')).rejects.toBeInstanceOf(NodeNotFoundError);
-      expect(c.query.get(vol('v1'))).toBeUndefined();
+      expect((await c.repository.load(vol('v1'), { fresh: true })).state.nodes).toEqual([]);
     });
 
     it('unpublishes one node or all, idempotently, and refuses to delete an attached volume', async () => {
@@ -185,12 +185,12 @@ describe('controller use cases', () => {
       expect((await c.listSnapshots.execute({ maxEntries: 0, startingToken: '' })).entries).toEqual([]);
     });
 
-    it('probe is ready only after the rebuild and while the backend answers', async () => {
+    it('probe is ready only once the attachment records are loaded and while the backend answers', async () => {
       expect(await c.probe.execute()).toMatchObject({ ready: true, rdsVersion: '7.16' });
       backend.setReachable(false);
       expect(await c.probe.execute()).toMatchObject({ ready: false, detail: expect.stringMatching(/not reachable/) });
-      const fresh = controllerHarness(backend);
-      expect(await fresh.probe.execute()).toMatchObject({ ready: false, detail: 'rebuilding attachment state' });
+      const fresh = await controllerHarness({ backend, sync: false });
+      expect(await fresh.probe.execute()).toMatchObject({ ready: false, detail: 'loading attachment records' });
     });
   });
 });

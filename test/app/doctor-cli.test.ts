@@ -1,21 +1,16 @@
 import { execFile } from 'node:child_process';
-import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { BUILT_MAIN as main, NODE as node } from '../support/built-driver.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDoctorLab, stopDoctorLab } from '../support/doctor-harness.js';
 import type { DoctorLab } from '../support/doctor-harness.js';
 
 const run = promisify(execFile);
-const root = resolve(import.meta.dirname, '../..');
-const node = join(root, 'node_modules/.bin/node');
-const out = join(root, 'node_modules/.cache/rds-csi-doctor-test');
-const main = join(out, 'src/app/main.js');
 
 /** The built `rds-csi doctor`, run as an operator would, against the simulator. */
 describe('rds-csi doctor (built executable)', () => {
   let lab: DoctorLab;
   beforeAll(async () => {
-    await run(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.build.json'), '--outDir', out]);
     lab = await startDoctorLab();
     await lab.seedBaseDirectory();
   }, 120_000);

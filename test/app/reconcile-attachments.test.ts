@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryAttachmentStore } from '../../src/adapters/memory/in-memory-attachment-store.js';
-import { InMemoryOrchestratorAttachments } from '../../src/adapters/memory/in-memory-orchestrator-attachments.js';
-import { RECONCILE_GRACE_MS, ReconcileAttachments } from '../../src/app/use-cases/reconcile-attachments.js';
+import { InMemoryAttachmentRecords } from '../../src/adapters/memory/in-memory-attachment-records.js';
+import { InMemoryNodeRegistry } from '../../src/adapters/memory/in-memory-node-registry.js';
+import { InMemoryStorageBackend } from '../../src/adapters/memory/in-memory-storage-backend.js';
+import { ManualClock } from '../../src/adapters/time/manual-clock.js';
+import { GiB } from '../../src/domain/size.js';
 import type { LeaderElection } from '../../src/ports/leader-election.js';
-import type { OrchestratorAttachment } from '../../src/ports/orchestrator-attachments.js';
-import { attachmentHarness } from '../support/attachment-harness.js';
-import { attachCommand, node, vol } from '../support/mothers.js';
+import type { OrchestratorAttachment, OrchestratorAttachments } from '../../src/ports/orchestrator-attachments.js';
+import { controllerHarness, seed } from '../support/controller-harness.js';
+import { node, publishCommand as publish, vol } from '../support/mothers.js';
+
+const GRACE = 120_000;
 
 class Leadership implements LeaderElection {
   leader = true;
@@ -16,58 +20,129 @@ class Leadership implements LeaderElection {
   async stop() {}
 }
 
-const reported = (volumeId: string, nodeId: string, attachedAt = 1): OrchestratorAttachment => ({
-  volumeId: vol(volumeId), nodeId: node(nodeId), attachedAt, accessMode: 'SINGLE_NODE_WRITER', volumeMode: 'filesystem', readonly: false,
-});
-
-async function setup() {
-  const store = new InMemoryAttachmentStore();
-  const orchestrator = new InMemoryOrchestratorAttachments();
-  const leadership = new Leadership();
-  const h = attachmentHarness(store, { orchestrator });
-  await h.rebuild.execute();
-  const reconcile = new ReconcileAttachments(leadership, orchestrator, store, h.registry, h.locks, h.clock, h.logger, { policy: { maxMultiWriterNodes: 2, dualAttachTimeoutMs: 300_000 }, waitMs: 1_000, rebuildConcurrency: 4 });
-  return { store, orchestrator, leadership, h, reconcile };
+/** Kubernetes' VolumeAttachments, with a list call the test can hold open (a slow API server). */
+class Orchestrator implements OrchestratorAttachments {
+  attachments: OrchestratorAttachment[] | undefined = [];
+  listed = 0;
+  private gate: Promise<void> | undefined;
+  private open: (() => void) | undefined;
+  hold(): void {
+    this.gate = new Promise<void>((r) => (this.open = r));
+  }
+  release(): void {
+    this.open?.();
+  }
+  async listAttachments(): Promise<OrchestratorAttachment[] | undefined> {
+    const snapshot = this.attachments ? [...this.attachments] : undefined;
+    this.listed += 1;
+    await this.gate;
+    return snapshot;
+  }
 }
 
-describe('ReconcileAttachments (the leader periodic pass)', () => {
-  it('clears attachments Kubernetes no longer reports, adopts new ones, spares young ones', async () => {
-    const { store, orchestrator, h, reconcile } = await setup();
-    await h.attach.execute(attachCommand('old', 'dead-node'));
-    h.clock.advance(RECONCILE_GRACE_MS + 1);
-    await h.attach.execute(attachCommand('young', 'node-2'));
-    orchestrator.report([reported('adopt-me', 'node-3')]);
-    expect(await reconcile.execute()).toEqual({ cleared: 1, adopted: 1 });
-    expect(h.query.get(vol('old'))).toBeUndefined();
-    expect(await store.load(vol('old'))).toBeUndefined();
-    expect(h.query.nodesOf(vol('young'))).toEqual(['node-2']);
-    expect(h.query.nodesOf(vol('adopt-me'))).toEqual(['node-3']);
-    expect((await h.attach.execute(attachCommand('old', 'node-4'))).outcome).toBe('attached');
+const va = (volumeId: string, nodeId: string, attachedAt = 1, over: Partial<OrchestratorAttachment> = {}): OrchestratorAttachment => ({
+  volumeId: vol(volumeId), nodeId: node(nodeId), attachedAt, attached: true, detaching: false,
+  accessMode: 'SINGLE_NODE_WRITER', volumeMode: 'filesystem', readonly: false, ...over,
+});
+
+async function cluster() {
+  const records = new InMemoryAttachmentRecords();
+  const backend = new InMemoryStorageBackend(64 * GiB);
+  const nodes = new InMemoryNodeRegistry();
+  const clock = new ManualClock();
+  const orchestrator = new Orchestrator();
+  const leadership = new Leadership();
+  const leader = await controllerHarness({ records, backend, nodes, clock, orchestrator, leadership, graceMs: GRACE });
+  const follower = await controllerHarness({ records, backend, nodes, clock, orchestrator, leadership: { isLeader: () => false, start() {}, async stop() {} } });
+  await seed(leader, ['old', 'young', 'adopt-me', 'busy', 'v1', 'v2'], ['dead-node', 'node-2', 'node-3', 'node-4', 'a', 'b']);
+  const holders = (id: string) => records.read(vol(id)).state.nodes.map((n) => n.nodeId);
+  return { records, clock, orchestrator, leadership, leader, follower, holders };
+}
+
+describe('ReconcileAttachments (the leader\u2019s pass)', () => {
+  it('clears holders Kubernetes no longer reports, adopts unrecorded ones, spares young ones', async () => {
+    const { clock, orchestrator, leader, follower, holders } = await cluster();
+    await leader.publish.execute(publish('old', 'dead-node'));
+    clock.advance(GRACE + 1);
+    await follower.publish.execute(publish('young', 'node-2'));
+    orchestrator.attachments = [va('adopt-me', 'node-3')];
+    expect(await leader.reconcile.execute()).toEqual({ cleared: 1, adopted: 1, skipped: 0 });
+    expect(holders('old')).toEqual([]);
+    expect(holders('young')).toEqual(['node-2']);
+    expect(holders('adopt-me')).toEqual(['node-3']);
+    await follower.publish.execute(publish('old', 'node-4'));
+  });
+
+  it('measures the grace from when the list was requested, however long the pass takes', async () => {
+    const { clock, orchestrator, leader, holders } = await cluster();
+    await leader.publish.execute(publish('old', 'dead-node'));
+    clock.advance(1);
+    await leader.publish.execute(publish('young', 'node-2'));
+    clock.advance(GRACE - 1);
+    orchestrator.hold();
+    const pass = leader.reconcile.execute();
+    await until(() => orchestrator.listed === 1);
+    clock.advance(10 * GRACE);
+    orchestrator.release();
+    expect(await pass).toEqual({ cleared: 1, adopted: 0, skipped: 0 });
+    expect(holders('old')).toEqual([]);
+    expect(holders('young')).toEqual(['node-2']);
+  });
+
+  it('leaves a record that changed after the list was taken to the next pass', async () => {
+    const { clock, orchestrator, leader, follower, holders } = await cluster();
+    await leader.publish.execute(publish('v1', 'a'));
+    clock.advance(GRACE + 1);
+    orchestrator.attachments = [va('v1', 'a')];
+    orchestrator.hold();
+    const pass = leader.reconcile.execute();
+    await until(() => orchestrator.listed === 1);
+    await follower.unpublish.execute({ volumeId: 'v1', nodeId: node('a') });
+    orchestrator.release();
+    expect(await pass).toEqual({ cleared: 0, adopted: 0, skipped: 1 });
+    expect(holders('v1')).toEqual([]);
+  });
+
+  it('never adopts against the fence, and never re-adopts a VolumeAttachment being detached', async () => {
+    const { orchestrator, leader, holders } = await cluster();
+    await leader.publish.execute(publish('v1', 'a'));
+    orchestrator.attachments = [va('v1', 'a'), va('v1', 'b'), va('v2', 'b', 1, { detaching: true })];
+    expect(await leader.reconcile.execute()).toEqual({ cleared: 0, adopted: 0, skipped: 0 });
+    expect(holders('v1')).toEqual(['a']);
+    expect(holders('v2')).toEqual([]);
+    expect(leader.logger.at('warn').some((l) => /the record fences/.test(l.message))).toBe(true);
   });
 
   it('does nothing as a follower, or without an orchestrator view', async () => {
-    const { orchestrator, leadership, h, reconcile } = await setup();
-    await h.attach.execute(attachCommand('old', 'dead-node'));
-    h.clock.advance(RECONCILE_GRACE_MS + 1);
-    expect(await reconcile.execute()).toBeUndefined();
-    orchestrator.report([]);
+    const { clock, orchestrator, leadership, leader, follower, holders } = await cluster();
+    await leader.publish.execute(publish('old', 'dead-node'));
+    clock.advance(GRACE + 1);
+    expect(await follower.reconcile.execute()).toBeUndefined();
+    orchestrator.attachments = undefined;
+    expect(await leader.reconcile.execute()).toBeUndefined();
+    orchestrator.attachments = [];
     leadership.leader = false;
-    expect(await reconcile.execute()).toBeUndefined();
-    expect(h.query.nodesOf(vol('old'))).toEqual(['dead-node']);
+    expect(await leader.reconcile.execute()).toBeUndefined();
+    expect(holders('old')).toEqual(['dead-node']);
   });
 
   it('waits for the volume lock like any other operation', async () => {
-    const { orchestrator, h, reconcile } = await setup();
-    await h.attach.execute(attachCommand('busy', 'dead-node'));
-    h.clock.advance(RECONCILE_GRACE_MS + 1);
-    orchestrator.report([]);
+    const { clock, orchestrator, leader, holders } = await cluster();
+    await leader.publish.execute(publish('busy', 'dead-node'));
+    clock.advance(GRACE + 1);
+    orchestrator.attachments = [];
     let release!: () => void;
-    const held = h.locks.withVolumeLock(vol('busy'), () => new Promise<void>((r) => (release = r)));
-    const pass = reconcile.execute();
+    const held = leader.locks.withVolumeLock(vol('busy'), () => new Promise<void>((r) => (release = r)));
+    const pass = leader.reconcile.execute();
     await new Promise((r) => setTimeout(r, 20));
-    expect(h.query.nodesOf(vol('busy'))).toEqual(['dead-node']);
+    expect(holders('busy')).toEqual(['dead-node']);
     release();
     await held;
-    expect(await pass).toEqual({ cleared: 1, adopted: 0 });
+    expect(await pass).toEqual({ cleared: 1, adopted: 0, skipped: 0 });
   });
 });
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 1_000 && !check(); i += 1) await new Promise((r) => setTimeout(r, 1));
+  if (!check()) throw new Error('condition not reached');
+}

@@ -132,4 +132,84 @@ describe('Attachment: per-node limit and inferred records', () => {
     const a = attachedTo(migration('a'), migration('b'));
     expect(Attachment.restore(a.toState()).toState()).toEqual(a.toState());
   });
+
+  const inferredHolder = (accessMode: 'SINGLE_NODE_MULTI_WRITER' | 'MULTI_NODE_MULTI_WRITER', volumeMode: 'block' | 'filesystem') =>
+    Attachment.restore({
+      volumeId: vol('v'),
+      nodes: [{ nodeId: node('a'), attachedAt: 7, readonly: false, accessMode, volumeMode, inferred: true }],
+    });
+
+  it('fences with an inferred single-node holder exactly as with a recorded one', () => {
+    for (const volumeMode of ['filesystem', 'block'] as const) {
+      const a = inferredHolder('SINGLE_NODE_MULTI_WRITER', volumeMode);
+      expect(() => a.attach(migration('b'), at(9), policy)).toThrow(/attached to node a/);
+      expect(() => a.attach(request('b', { volumeMode }), at(9), policy)).toThrow(VolumeAttachedElsewhereError);
+      expect(a.changed).toBe(false);
+    }
+  });
+
+  it('admits a live-migration target next to an inferred multi-writer block holder', () => {
+    const a = inferredHolder('MULTI_NODE_MULTI_WRITER', 'block');
+    expect(a.attach(migration('b'), at(9), policy)).toBe('attached');
+    expect(a.holders()).toEqual(['a', 'b']);
+  });
+});
+
+describe('Attachment: what changed', () => {
+  it('is unchanged by a repeat and by a refused request, changed by an attach, an upgrade or a detach', () => {
+    const a = Attachment.restore(attachedTo(request('a')).toState());
+    a.attach(request('a'), at(5), policy);
+    expect(() => a.attach(request('b'), at(5), policy)).toThrow(VolumeAttachedElsewhereError);
+    expect(a.detach(node('zzz'))).toEqual([]);
+    expect(a.changed).toBe(false);
+    a.detach(node('a'));
+    expect(a.changed).toBe(true);
+    const b = Attachment.empty(vol('v'));
+    b.attach(request('a'), at(1), policy);
+    expect(b.changed).toBe(true);
+  });
+});
+
+describe('Attachment: the live-migration window', () => {
+  it('takes the window the second node asks for, and the policy default without one', () => {
+    const a = attachedTo(migration('a'));
+    a.attach({ ...migration('b'), migrationTimeoutMs: 45_000 }, at(10_000), policy);
+    expect(a.migrationDeadline(policy)).toBe(55_000);
+    expect(a.isDualAttachOverdue(55_000, policy)).toBe(false);
+    expect(a.isDualAttachOverdue(55_001, policy)).toBe(true);
+    expect(Attachment.restore(a.toState()).migrationDeadline(policy)).toBe(55_000);
+    const b = attachedTo(migration('a'), migration('b'));
+    expect(b.migrationDeadline(policy)).toBe(b.dualAttachSince! + policy.dualAttachTimeoutMs);
+  });
+
+  it('forgets the window when the dual attachment ends', () => {
+    const a = attachedTo(migration('a'));
+    a.attach({ ...migration('b'), migrationTimeoutMs: 45_000 }, at(10_000), policy);
+    a.detach(node('a'));
+    expect(a.toState()).not.toHaveProperty('migrationTimeoutMs');
+    expect(a.migrationDeadline(policy)).toBeUndefined();
+  });
+});
+
+describe('Attachment: adopting what the orchestrator reports', () => {
+  const held = (nodeId: string, usage: { accessMode: 'SINGLE_NODE_WRITER' | 'MULTI_NODE_MULTI_WRITER'; volumeMode: 'block' | 'filesystem' }) => ({
+    nodeId: node(nodeId), attachedAt: 100, readonly: false, ...usage,
+  });
+
+  it('adopts into a free volume, flagged as inferred', () => {
+    const a = Attachment.empty(vol('v'));
+    expect(a.adopt(held('a', { accessMode: 'SINGLE_NODE_WRITER', volumeMode: 'filesystem' }), policy)).toBe(true);
+    expect(a.nodes[0]).toMatchObject({ nodeId: 'a', inferred: true });
+  });
+
+  it('refuses to adopt a second holder the fencing rules would refuse, and a third multi-writer', () => {
+    const a = Attachment.restore(attachedTo(request('a')).toState());
+    expect(a.adopt(held('b', { accessMode: 'SINGLE_NODE_WRITER', volumeMode: 'filesystem' }), policy)).toBe(false);
+    expect(a.changed).toBe(false);
+    const m = attachedTo(migration('a'), migration('b'));
+    expect(m.adopt(held('c', { accessMode: 'MULTI_NODE_MULTI_WRITER', volumeMode: 'block' }), policy)).toBe(false);
+    const one = attachedTo(migration('a'));
+    expect(one.adopt(held('b', { accessMode: 'MULTI_NODE_MULTI_WRITER', volumeMode: 'block' }), policy)).toBe(true);
+    expect(one.dualAttachSince).toBe(1000);
+  });
 });

@@ -1,4 +1,4 @@
-import type { AttachVolumeCommand } from '../../src/app/use-cases/attach-volume.js';
+import type { PublishVolumeCommand } from '../../src/app/use-cases/publish-volume.js';
 import type { AccessMode, VolumeMode } from '../../src/domain/access-mode.js';
 import type { AttachRequest } from '../../src/domain/attachment.js';
 import { parseNodeId, parseVolumeId } from '../../src/domain/ids.js';
@@ -23,12 +23,22 @@ export function request(
 export const migration = (nodeId: string): AttachRequest =>
   request(nodeId, { accessMode: 'MULTI_NODE_MULTI_WRITER', volumeMode: 'block' });
 
-/** An AttachVolume command with RWO-on-filesystem defaults. */
-export const attachCommand = (volumeId: string, nodeId: string, over: Partial<AttachVolumeCommand> = {}): AttachVolumeCommand => ({
-  volumeId: vol(volumeId),
-  nodeId: node(nodeId),
-  accessMode: 'SINGLE_NODE_WRITER',
-  volumeMode: 'filesystem',
-  readonly: false,
-  ...over,
-});
+/**
+ * A ControllerPublish command with RWO-on-filesystem defaults; `migration` makes it a KubeVirt
+ * multi-writer block request, `window` sets the StorageClass's migrationTimeoutSeconds.
+ */
+export const publishCommand = (
+  volumeId: string,
+  nodeId: string,
+  over: Partial<{ accessMode: AccessMode; volumeMode: VolumeMode; readonly: boolean; migration: boolean; window: number }> = {},
+): PublishVolumeCommand => {
+  const accessMode = over.migration ? 'MULTI_NODE_MULTI_WRITER' : (over.accessMode ?? 'SINGLE_NODE_WRITER');
+  const volumeMode = over.migration ? 'block' : (over.volumeMode ?? 'filesystem');
+  return {
+    volumeId: vol(volumeId),
+    nodeId: node(nodeId),
+    capability: { accessMode, accessType: volumeMode === 'block' ? { kind: 'block' } : { kind: 'mount', mountFlags: [] } },
+    readonly: over.readonly ?? false,
+    volumeContext: over.window === undefined ? {} : { migrationTimeoutSeconds: String(over.window) },
+  };
+};

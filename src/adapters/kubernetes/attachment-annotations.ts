@@ -49,6 +49,7 @@ export function encodeAnnotations(driverName: string, state: AttachmentState): R
   const all = {
     nodes,
     ...(state.dualAttachSince === undefined ? {} : { dualAttachSince: new Date(state.dualAttachSince).toISOString() }),
+    ...(state.migrationTimeoutMs === undefined ? {} : { migrationTimeoutSeconds: state.migrationTimeoutMs / 1000 }),
   };
   return {
     [keys.node]: primary.nodeId,
@@ -120,13 +121,19 @@ export function fingerprint(driverName: string, annotations: Readonly<Record<str
 
 function parseJson(volumeId: VolumeId, text: string): AttachmentState | undefined {
   try {
-    const value = JSON.parse(text) as { nodes?: unknown; dualAttachSince?: unknown };
+    const value = JSON.parse(text) as { nodes?: unknown; dualAttachSince?: unknown; migrationTimeoutSeconds?: unknown };
     if (!Array.isArray(value.nodes) || value.nodes.length === 0) return undefined;
     const nodes = value.nodes.map(parseNode);
     if (nodes.some((n) => n === undefined)) return undefined;
-    const since = typeof value.dualAttachSince === 'string' ? Date.parse(value.dualAttachSince) : NaN;
     const state: AttachmentState = { volumeId, nodes: nodes as NodeAttachment[] };
-    return nodes.length > 1 && !Number.isNaN(since) ? { ...state, dualAttachSince: since } : state;
+    if (nodes.length < 2) return state;
+    const since = typeof value.dualAttachSince === 'string' ? Date.parse(value.dualAttachSince) : NaN;
+    const window = value.migrationTimeoutSeconds;
+    return {
+      ...state,
+      ...(Number.isNaN(since) ? {} : { dualAttachSince: since }),
+      ...(typeof window === 'number' && Number.isInteger(window) && window > 0 ? { migrationTimeoutMs: window * 1000 } : {}),
+    };
   } catch {
     return undefined;
   }

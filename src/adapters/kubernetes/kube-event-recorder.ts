@@ -4,6 +4,7 @@ import type { EventRecorder, VolumeEvent } from '../../ports/event-recorder.js';
 import { Logger } from '../../ports/logger.js';
 import { KubeClientsToken } from './kube-clients.js';
 import type { KubeClients } from './kube-clients.js';
+import { PvIndex } from './pv-index.js';
 
 export interface EventSettings {
   /** reportingComponent / source.component, e.g. rds-csi-controller or rds-csi-node. */
@@ -17,10 +18,17 @@ export const EventSettings = Symbol.for('rds-csi.EventSettings') as ServiceIdent
 
 const NAME_SAFE = /^[a-z0-9]([-a-z0-9.]{0,200}[a-z0-9])?$/;
 
-/** Posts core/v1 Events on PVCs, one at a time in the background, never blocking the caller. */
+type Claim = NonNullable<VolumeEvent['pvc']>;
+type ClaimEvent = VolumeEvent & { readonly pvc: Claim };
+
+/**
+ * Posts core/v1 Events on PVCs, one at a time in the background, never blocking the caller. An event
+ * that names only its volume goes to the claim of the volume's PersistentVolume, as the PV index
+ * knows it (the controller follows every PV); one whose claim is unknown is dropped.
+ */
 @injectable()
 export class KubeEventRecorder implements EventRecorder {
-  private readonly queue: VolumeEvent[] = [];
+  private readonly queue: ClaimEvent[] = [];
   private draining = false;
   dropped = 0;
 
@@ -28,15 +36,21 @@ export class KubeEventRecorder implements EventRecorder {
     @inject(KubeClientsToken) private readonly clients: KubeClients,
     @inject(EventSettings) private readonly settings: EventSettings,
     @inject(Logger) private readonly logger: Logger,
+    @inject(PvIndex) private readonly volumes: PvIndex,
   ) {}
 
   record(event: VolumeEvent): void {
-    if (!NAME_SAFE.test(event.pvc.name) || !NAME_SAFE.test(event.pvc.namespace)) return;
+    const pvc = event.pvc ?? (event.volumeId === undefined ? undefined : this.volumes.get(event.volumeId)?.claim);
+    if (!pvc) {
+      this.logger.debug('no claim known for an event; not posted', { reason: event.reason, volumeId: event.volumeId });
+      return;
+    }
+    if (!NAME_SAFE.test(pvc.name) || !NAME_SAFE.test(pvc.namespace)) return;
     if (this.queue.length >= this.settings.queueLimit) {
       this.dropped += 1;
       return;
     }
-    this.queue.push(event);
+    this.queue.push({ ...event, pvc });
     if (!this.draining) void this.drain();
   }
 
@@ -54,7 +68,7 @@ export class KubeEventRecorder implements EventRecorder {
     }
   }
 
-  private async post(event: VolumeEvent): Promise<void> {
+  private async post(event: ClaimEvent): Promise<void> {
     const now = new Date();
     try {
       await this.clients.core.createNamespacedEvent({

@@ -1,19 +1,23 @@
 import type { ServiceIdentifier } from 'inversify';
+import type { InformerSettings } from './kube-informer.js';
 
 export interface KubernetesSettings {
   /** The CSI driver name: PVs with this spec.csi.driver are ours, and it prefixes our annotations. */
   readonly driverName: string;
   /** Page size when listing PersistentVolumes and VolumeAttachments. */
   readonly listPageSize: number;
-  /** Attempts of an annotation write that keeps meeting 409 Conflict from other writers. */
+  /**
+   * Attempts of one annotation write while only other fields of the PV change under it (its labels,
+   * status, other annotations); when our own annotations change, the write gives up at once.
+   */
   readonly conflictRetries: number;
-  /** Minimum time between two full re-lists caused by index misses. */
-  readonly relistIntervalMs: number;
+  /** How PersistentVolumes and CSINodes are followed. */
+  readonly informer: InformerSettings;
 }
 export const KubernetesSettings = Symbol.for('rds-csi.KubernetesSettings') as ServiceIdentifier<KubernetesSettings>;
 
 export const DEFAULT_KUBERNETES_SETTINGS: Omit<KubernetesSettings, 'driverName'> = {
   listPageSize: 500,
   conflictRetries: 8,
-  relistIntervalMs: 5_000,
+  informer: { pageSize: 500, retryBaseMs: 500, retryMaxMs: 30_000 },
 };

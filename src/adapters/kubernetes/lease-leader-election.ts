@@ -48,7 +48,7 @@ export class LeaseLeaderElection implements LeaderElection {
     if (this.running) return;
     this.running = true;
     const loop = () => {
-      void this.tick().finally(() => {
+      void this.tick().catch((error: unknown) => this.logger.warn('leader election step failed', { error })).finally(() => {
         if (this.running) this.timer = setTimeout(loop, this.settings.retryPeriodMs);
       });
     };
@@ -70,16 +70,20 @@ export class LeaseLeaderElection implements LeaderElection {
     }
   }
 
-  /** One campaign step; public so tests can drive it without timers. */
+  /**
+   * One campaign step; public so tests can drive it without timers. Never rejects: a lost race
+   * (409: another candidate created or wrote the Lease first) or a failed call only means this step
+   * did not win; the next step reads the Lease again.
+   */
   async tick(): Promise<void> {
     try {
       const now = this.clock.now();
       const lease = await this.read();
-      if (!lease) return this.create(now);
+      if (!lease) return await this.create(now);
       const spec = lease.spec ?? {};
       const key = `${spec.holderIdentity ?? ''}|${String(spec.renewTime ?? '')}|${lease.metadata?.resourceVersion ?? ''}`;
       if (this.observed?.key !== key) this.observed = { key, at: now };
-      if (spec.holderIdentity === this.settings.identity) return this.renew(lease, now, false);
+      if (spec.holderIdentity === this.settings.identity) return await this.renew(lease, now, false);
       const held = Boolean(spec.holderIdentity) && now - this.observed.at <= this.settings.leaseDurationMs;
       if (held) return this.setLeader(false);
       await this.renew(lease, now, true);

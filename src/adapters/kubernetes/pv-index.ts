@@ -6,6 +6,7 @@ import { annotationKeys } from './attachment-annotations.js';
 import type { PvUsageHint } from './attachment-annotations.js';
 import { apiStatus, KubeClientsToken, unavailable } from './kube-clients.js';
 import type { KubeClients } from './kube-clients.js';
+import { KubeInformer } from './kube-informer.js';
 import { KubernetesSettings } from './kubernetes-settings.js';
 
 /** What the driver keeps of one of its PersistentVolumes. */
@@ -13,26 +14,36 @@ export interface PvEntry {
   readonly name: string;
   readonly volumeHandle: string;
   readonly resourceVersion: string;
+  /** The resourceVersion as a number for ordering reports of one PV; NaN when it is not one. */
+  readonly revision: number;
   /** Only this driver's annotations. */
   readonly annotations: Readonly<Record<string, string>>;
-  /** Whether the PV has an annotation map at all (JSON patches cannot add to a missing map). */
-  readonly hasAnnotationMap: boolean;
+  /** Every annotation, or undefined when the PV has no annotation map: what a guarded write tests. */
+  readonly allAnnotations: Readonly<Record<string, string>> | undefined;
   readonly hint: PvUsageHint;
+  /** The claim the PV is bound to, for events. */
+  readonly claim?: { readonly name: string; readonly namespace: string };
+}
+
+/** Told, in order, what the index learns. */
+export interface PvListener {
+  reset(entries: PvEntry[], revision: number): void;
+  put(entry: PvEntry): void;
+  remove(volumeHandle: string, revision: number): void;
 }
 
 /**
- * This driver's PersistentVolumes by CSI volume handle, kept fresh by a full paginated list at start,
- * a watch after it, every write's response, and a targeted read (then a throttled re-list) on a miss.
- * PVs are found by spec.csi.driver and spec.csi.volumeHandle, never by assuming a PV name.
+ * This driver's PersistentVolumes by CSI volume handle, kept by an informer (list, then watch)
+ * and by every PV an API call returns. Reports of one PV are taken in resourceVersion order, so a
+ * slow read never undoes a newer watch event. PVs are found by spec.csi.driver and
+ * spec.csi.volumeHandle, never by assuming a PV name.
  */
 @injectable()
 export class PvIndex {
   private readonly byHandle = new Map<string, PvEntry>();
   private readonly handleByName = new Map<string, string>();
-  private relisting: Promise<string> | undefined;
-  private lastRelistAt = Number.NEGATIVE_INFINITY;
-  private watchAbort: AbortController | undefined;
-  private stopped = false;
+  private informer: KubeInformer<V1PersistentVolume> | undefined;
+  private listener: PvListener | undefined;
 
   constructor(
     @inject(KubeClientsToken) private readonly clients: KubeClients,
@@ -54,14 +65,38 @@ export class PvIndex {
     return handle === undefined ? undefined : this.byHandle.get(handle);
   }
 
-  /** Finds a volume's PV: the index, then the PV named like the volume, then a throttled re-list. */
+  /** Lists and watches every PV, telling `listener`; resolves after the first complete list. */
+  follow(listener: PvListener): Promise<void> {
+    this.listener = listener;
+    this.informer ??= new KubeInformer<V1PersistentVolume>(
+      this.clients,
+      {
+        what: 'PersistentVolumes',
+        watchPath: '/api/v1/persistentvolumes',
+        list: (limit, token) => this.clients.core.listPersistentVolume({ limit, _continue: token }),
+      },
+      {
+        replace: (items, resourceVersion) => this.replace(items, resourceVersion),
+        upsert: (pv) => this.absorb(pv),
+        remove: (pv) => this.forget(pv.metadata?.name ?? '', revisionOf(pv.metadata?.resourceVersion)),
+      },
+      this.settings.informer,
+      this.logger,
+      this.clock,
+    );
+    return this.informer.start();
+  }
+
+  stop(): void {
+    this.informer?.stop();
+  }
+
+  /** A volume's PV: from the index, else the PV named like the volume (watch lag). */
   async find(volumeHandle: string): Promise<PvEntry | undefined> {
     const known = this.byHandle.get(volumeHandle);
     if (known) return known;
     const byName = await this.read(volumeHandle);
-    if (byName?.volumeHandle === volumeHandle) return byName;
-    if (this.clock.now() - this.lastRelistAt >= this.settings.relistIntervalMs) await this.relist();
-    return this.byHandle.get(volumeHandle);
+    return byName?.volumeHandle === volumeHandle ? byName : undefined;
   }
 
   /** Reads one PV afresh and updates the index; undefined when it does not exist or is not ours. */
@@ -70,131 +105,89 @@ export class PvIndex {
       return this.absorb(await this.clients.core.readPersistentVolume({ name }));
     } catch (error) {
       if (apiStatus(error) === 404) {
-        this.forget(name);
+        this.forget(name, Number.NaN);
         return undefined;
       }
       throw unavailable(`reading PersistentVolume ${name}`, error);
     }
   }
 
-  /**
-   * Lists every PV page by page and replaces the index. A 410 Gone (expired continue token) restarts
-   * the list. Concurrent callers share one list. Resolves to the list's resourceVersion.
-   */
-  relist(): Promise<string> {
-    this.relisting ??= this.listAll().finally(() => {
-      this.relisting = undefined;
-    });
-    return this.relisting;
-  }
-
-  /** Records a PV from any API response; returns its entry, or undefined when it is not ours. */
+  /** Records a PV from any API response; returns the entry now indexed, or undefined when it is not ours. */
   absorb(pv: V1PersistentVolume): PvEntry | undefined {
     const entry = this.toEntry(pv);
-    const name = pv.metadata?.name;
-    if (name) this.forget(name);
-    if (!entry) return undefined;
+    const name = pv.metadata?.name ?? '';
+    const current = this.getByName(name);
+    if (current && entry && entry.revision < current.revision) return current;
+    if (!entry) {
+      this.forget(name, revisionOf(pv.metadata?.resourceVersion));
+      return undefined;
+    }
+    if (current && current.volumeHandle !== entry.volumeHandle) this.forget(name, Number.NaN);
     this.byHandle.set(entry.volumeHandle, entry);
     this.handleByName.set(entry.name, entry.volumeHandle);
+    this.listener?.put(entry);
     return entry;
   }
 
-  forget(name: string): void {
+  private forget(name: string, revision: number): void {
     const handle = this.handleByName.get(name);
     if (handle === undefined) return;
+    const current = this.byHandle.get(handle);
+    if (current && revision < current.revision) return;
     this.handleByName.delete(name);
-    if (this.byHandle.get(handle)?.name === name) this.byHandle.delete(handle);
+    if (current?.name === name) this.byHandle.delete(handle);
+    this.listener?.remove(handle, revision);
   }
 
-  /** Keeps the index fresh from a watch until `stop`; when the watch ends, re-lists and watches again. */
-  async startWatch(fromResourceVersion: string): Promise<void> {
-    if (this.stopped) return;
-    try {
-      this.watchAbort = await this.clients.watcher().watch(
-        '/api/v1/persistentvolumes',
-        { resourceVersion: fromResourceVersion, allowWatchBookmarks: true },
-        (type: string, object: V1PersistentVolume) => {
-          if (type === 'ADDED' || type === 'MODIFIED') this.absorb(object);
-          else if (type === 'DELETED' && object.metadata?.name) this.forget(object.metadata.name);
-        },
-        (error: unknown) => this.watchEnded(error),
-      );
-    } catch (error) {
-      this.watchEnded(error);
+  private replace(items: V1PersistentVolume[], resourceVersion: string): void {
+    const revision = revisionOf(resourceVersion);
+    const listed = new Map<string, PvEntry>();
+    for (const pv of items) {
+      const entry = this.toEntry(pv);
+      if (entry) listed.set(entry.name, entry);
     }
-  }
-
-  private watchEnded(error: unknown): void {
-    if (this.stopped) return;
-    if (error) this.logger.debug('PersistentVolume watch ended; re-listing', { error });
-    void this.clock
-      .sleep(1_000)
-      .then(() => this.relist())
-      .then(
-        (rv) => this.startWatch(rv),
-        (e: unknown) => {
-          this.logger.warn('could not re-list PersistentVolumes after the watch ended; retrying', { error: e });
-          this.watchEnded(undefined);
-        },
-      );
-  }
-
-  stop(): void {
-    this.stopped = true;
-    this.watchAbort?.abort();
-  }
-
-  private async listAll(): Promise<string> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        const seen = new Map<string, PvEntry>();
-        let token: string | undefined;
-        let resourceVersion = '';
-        do {
-          const page = await this.clients.core.listPersistentVolume({ limit: this.settings.listPageSize, _continue: token });
-          for (const pv of page.items) {
-            const entry = this.toEntry(pv);
-            if (entry) seen.set(entry.volumeHandle, entry);
-          }
-          token = page.metadata?._continue || undefined;
-          resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
-        } while (token);
-        this.replaceAll(seen);
-        this.lastRelistAt = this.clock.now();
-        return resourceVersion;
-      } catch (error) {
-        if (apiStatus(error) === 410 && attempt < 5) continue;
-        throw unavailable('listing PersistentVolumes', error);
-      }
+    // A PV written after the list was taken is newer than the list: keep what the write returned.
+    for (const kept of this.byHandle.values()) {
+      const fresh = listed.get(kept.name);
+      if ((fresh && kept.revision > fresh.revision) || (!fresh && kept.revision > revision)) listed.set(kept.name, kept);
     }
-  }
-
-  private replaceAll(seen: Map<string, PvEntry>): void {
     this.byHandle.clear();
     this.handleByName.clear();
-    for (const entry of seen.values()) {
+    for (const entry of listed.values()) {
       this.byHandle.set(entry.volumeHandle, entry);
       this.handleByName.set(entry.name, entry.volumeHandle);
     }
+    this.listener?.reset([...this.byHandle.values()], revision);
   }
 
   private toEntry(pv: V1PersistentVolume): PvEntry | undefined {
     const csi = pv.spec?.csi;
     const name = pv.metadata?.name;
     if (!csi || csi.driver !== this.settings.driverName || !name || !csi.volumeHandle) return undefined;
-    const keys = Object.values(annotationKeys(this.settings.driverName));
-    const annotations: Record<string, string> = {};
-    for (const key of keys) {
-      const value = pv.metadata?.annotations?.[key];
-      if (value !== undefined) annotations[key] = value;
+    const all = pv.metadata?.annotations;
+    const ours: Record<string, string> = {};
+    for (const key of Object.values(annotationKeys(this.settings.driverName))) {
+      const value = all?.[key];
+      if (value !== undefined) ours[key] = value;
     }
+    const claim = pv.spec?.claimRef;
     return {
       name,
       volumeHandle: csi.volumeHandle,
       resourceVersion: pv.metadata?.resourceVersion ?? '',
-      annotations,
-      hasAnnotationMap: pv.metadata?.annotations !== undefined,
+      revision: revisionOf(pv.metadata?.resourceVersion),
+      annotations: ours,
+      allAnnotations: all === undefined ? undefined : { ...all },
       hint: { accessModes: pv.spec?.accessModes ?? [], volumeMode: pv.spec?.volumeMode, readOnly: csi.readOnly },
+      ...(claim?.name && claim.namespace ? { claim: { name: claim.name, namespace: claim.namespace } } : {}),
     };
   }
+}
+
+/**
+ * resourceVersions are opaque to clients, but every API server in use numbers them with etcd's
+ * revision; where one is not a number, reports are simply taken in arrival order.
+ */
+function revisionOf(resourceVersion: string | undefined): number {
+  return resourceVersion && /^\d{1,15}$/.test(resourceVersion) ? Number(resourceVersion) : Number.NaN;
 }

@@ -11,9 +11,9 @@ import { KubernetesSettings } from './kubernetes-settings.js';
 import { PvIndex } from './pv-index.js';
 
 /**
- * Kubernetes' view of attachments: VolumeAttachments whose spec.attacher is this driver and whose
- * status.attached is true, mapped to volume handles through the PV index. Answers undefined when
- * RBAC forbids listing them, so the caller keeps its own record.
+ * Kubernetes' view of attachments: VolumeAttachments whose spec.attacher is this driver, mapped to
+ * volume handles through the PV index, with whether they are attached and whether they are being
+ * deleted. Answers undefined when RBAC forbids listing them, so the caller keeps its own record.
  */
 @injectable()
 export class VolumeAttachmentSource implements OrchestratorAttachments {
@@ -24,7 +24,7 @@ export class VolumeAttachmentSource implements OrchestratorAttachments {
     @inject(Logger) private readonly logger: Logger,
   ) {}
 
-  async listAttached(): Promise<OrchestratorAttachment[] | undefined> {
+  async listAttachments(): Promise<OrchestratorAttachment[] | undefined> {
     let items: V1VolumeAttachment[];
     try {
       items = await this.listAll();
@@ -35,12 +35,12 @@ export class VolumeAttachmentSource implements OrchestratorAttachments {
       }
       throw unavailable('listing VolumeAttachments', error);
     }
-    const attached: OrchestratorAttachment[] = [];
+    const reported: OrchestratorAttachment[] = [];
     for (const va of items) {
       const found = await this.toAttachment(va);
-      if (found) attached.push(found);
+      if (found) reported.push(found);
     }
-    return attached;
+    return reported;
   }
 
   private async listAll(): Promise<V1VolumeAttachment[]> {
@@ -62,7 +62,7 @@ export class VolumeAttachmentSource implements OrchestratorAttachments {
 
   private async toAttachment(va: V1VolumeAttachment): Promise<OrchestratorAttachment | undefined> {
     const pvName = va.spec.source.persistentVolumeName;
-    if (va.status?.attached !== true || !pvName) return undefined;
+    if (!pvName) return undefined;
     const pv = this.index.getByName(pvName) ?? (await this.index.read(pvName));
     if (!pv || !isValidVolumeId(pv.volumeHandle)) return undefined;
     let nodeId;
@@ -77,6 +77,8 @@ export class VolumeAttachmentSource implements OrchestratorAttachments {
       volumeId: pv.volumeHandle as VolumeId,
       nodeId,
       attachedAt: created ? new Date(created).getTime() : 0,
+      attached: va.status?.attached === true,
+      detaching: Boolean(va.metadata?.deletionTimestamp),
       ...usageFromHint(pv.hint),
     };
   }

@@ -8,7 +8,12 @@ export class LogEventRecorder implements EventRecorder {
   constructor(@inject(Logger) private readonly logger: Logger) {}
 
   record(event: VolumeEvent): void {
-    const fields = { reason: event.reason, pvc: `${event.pvc.namespace}/${event.pvc.name}`, detail: event.message };
+    const fields = {
+      reason: event.reason,
+      ...(event.pvc ? { pvc: `${event.pvc.namespace}/${event.pvc.name}` } : {}),
+      ...(event.volumeId ? { volumeId: event.volumeId } : {}),
+      detail: event.message,
+    };
     if (event.type === 'Warning') this.logger.warn('volume event', fields);
     else this.logger.info('volume event', fields);
   }

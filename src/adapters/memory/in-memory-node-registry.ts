@@ -18,4 +18,6 @@ export class InMemoryNodeRegistry implements NodeRegistry {
   async exists(nodeId: NodeId): Promise<boolean> {
     return this.nodes.has(nodeId);
   }
+
+  close(): void {}
 }

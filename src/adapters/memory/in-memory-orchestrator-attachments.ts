@@ -7,13 +7,13 @@ import type { OrchestratorAttachment, OrchestratorAttachments } from '../../port
  */
 @injectable()
 export class InMemoryOrchestratorAttachments implements OrchestratorAttachments {
-  private attached: OrchestratorAttachment[] | undefined;
+  private reported: OrchestratorAttachment[] | undefined;
 
   report(attachments: OrchestratorAttachment[] | undefined): void {
-    this.attached = attachments ? [...attachments] : undefined;
+    this.reported = attachments ? [...attachments] : undefined;
   }
 
-  async listAttached(): Promise<OrchestratorAttachment[] | undefined> {
-    return this.attached ? [...this.attached] : undefined;
+  async listAttachments(): Promise<OrchestratorAttachment[] | undefined> {
+    return this.reported ? [...this.reported] : undefined;
   }
 }

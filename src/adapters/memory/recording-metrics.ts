@@ -9,6 +9,7 @@ export class RecordingMetrics implements Metrics {
   readonly mounts: { operation: string; outcome: string }[] = [];
   reconnects = 0;
   conflicts = 0;
+  migrationTimeouts = 0;
   connected: () => boolean = () => false;
   attached: () => number = () => 0;
 
@@ -29,6 +30,9 @@ export class RecordingMetrics implements Metrics {
   }
   fencingConflict(): void {
     this.conflicts += 1;
+  }
+  migrationTimedOut(): void {
+    this.migrationTimeouts += 1;
   }
   mountOperation(operation: 'mount' | 'bind' | 'unmount', outcome: 'ok' | 'failed'): void {
     this.mounts.push({ operation, outcome });

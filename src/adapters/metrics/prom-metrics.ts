@@ -13,6 +13,7 @@ export class PromMetrics implements Metrics {
   private readonly commands = new Histogram({ name: 'rds_csi_routeros_command_duration_seconds', help: 'RouterOS command duration by verb and outcome', labelNames: ['command', 'outcome'], buckets: SECONDS, registers: [this.registry] });
   private readonly reconnects = new Counter({ name: 'rds_csi_routeros_reconnects_total', help: 'SSH reconnections to the RDS', registers: [this.registry] });
   private readonly conflicts = new Counter({ name: 'rds_csi_fencing_conflicts_total', help: 'Attach requests refused because another node holds the volume', registers: [this.registry] });
+  private readonly migrationTimeouts = new Counter({ name: 'rds_csi_migration_timeouts_total', help: 'Dual attachments (KubeVirt live migrations) that outlived their volume\'s migration window', registers: [this.registry] });
   private readonly mounts = new Counter({ name: 'rds_csi_mount_operations_total', help: 'Node mount operations by operation and outcome', labelNames: ['operation', 'outcome'], registers: [this.registry] });
   private readonly mountSeconds = new Histogram({ name: 'rds_csi_mount_operation_duration_seconds', help: 'Node mount operation duration', labelNames: ['operation'], buckets: SECONDS, registers: [this.registry] });
   private connected: () => boolean = () => false;
@@ -43,6 +44,9 @@ export class PromMetrics implements Metrics {
   }
   fencingConflict(): void {
     this.conflicts.inc();
+  }
+  migrationTimedOut(): void {
+    this.migrationTimeouts.inc();
   }
   mountOperation(operation: 'mount' | 'bind' | 'unmount', outcome: 'ok' | 'failed', seconds: number): void {
     this.mounts.inc({ operation, outcome });

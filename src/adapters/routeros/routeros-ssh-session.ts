@@ -6,7 +6,7 @@ import { AbortedByCallerError, InvalidArgumentError } from '../../domain/errors.
 import { Clock } from '../../ports/clock.js';
 import { Logger } from '../../ports/logger.js';
 import { acquireAbortable, raceAbort, sleepAbortable, throwIfAborted } from './routeros-abort.js';
-import { backoffDelay } from './routeros-backoff.js';
+import { backoffDelay } from '../time/backoff-delay.js';
 import { ROUTEROS_DEFAULTS, RouterOsConfig } from './routeros-config.js';
 import { describeConnectError, describePrivateKeyError, redactKeyLike } from './routeros-connect-errors.js';
 import type { ConnectFailure } from './routeros-connect-errors.js';

@@ -16,6 +16,7 @@ import { CreateSnapshot } from '../use-cases/create-snapshot.js';
 import { CreateVolume } from '../use-cases/create-volume.js';
 import { DeleteSnapshot } from '../use-cases/delete-snapshot.js';
 import { DeleteVolume } from '../use-cases/delete-volume.js';
+import { EnforceMigrationWindows } from '../use-cases/enforce-migration-windows.js';
 import { ExpandVolume } from '../use-cases/expand-volume.js';
 import { GetCapacity } from '../use-cases/get-capacity.js';
 import { InspectVolumes } from '../use-cases/inspect-volumes.js';
@@ -64,5 +65,6 @@ export function controllerModule(config: Config, routerOs: RouterOsSettings | un
     bind(ListSnapshots).toSelf().inSingletonScope();
     bind(ProbeReadiness).toSelf().inSingletonScope();
     bind(ReconcileAttachments).toSelf().inSingletonScope();
+    bind(EnforceMigrationWindows).toSelf().inSingletonScope();
   });
 }

@@ -6,15 +6,10 @@ import { Metrics } from '../../ports/metrics.js';
 import { Clock } from '../../ports/clock.js';
 import { LockManager } from '../../ports/lock-manager.js';
 import { Logger } from '../../ports/logger.js';
-import { AttachmentRegistry } from '../attachments/attachment-registry.js';
 import { AttachmentSettings } from '../attachments/attachment-settings.js';
 import type { Config } from '../config.js';
-import { AttachVolume } from '../use-cases/attach-volume.js';
-import { DetachVolume } from '../use-cases/detach-volume.js';
-import { QueryAttachments } from '../use-cases/query-attachments.js';
-import { RebuildAttachments } from '../use-cases/rebuild-attachments.js';
 
-/** Bindings every mode shares: logging, time, locks and the attachment use cases. */
+/** Bindings every mode shares: logging, time, metrics, locks and the attachment settings. */
 export function coreModule(config: Config, logger: Logger): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(Logger).toConstantValue(logger);
@@ -30,12 +25,8 @@ export function coreModule(config: Config, logger: Logger): ContainerModule {
         ...(config.attachment.maxVolumesPerNode === undefined ? {} : { maxVolumesPerNode: config.attachment.maxVolumesPerNode }),
       },
       waitMs: config.attachment.lockWaitMs,
-      rebuildConcurrency: 16,
+      writeTries: 6,
+      reconcileGraceMs: config.attachment.reconcileGraceMs,
     });
-    bind(AttachmentRegistry).toSelf().inSingletonScope();
-    bind(AttachVolume).toSelf().inSingletonScope();
-    bind(DetachVolume).toSelf().inSingletonScope();
-    bind(QueryAttachments).toSelf().inSingletonScope();
-    bind(RebuildAttachments).toSelf().inSingletonScope();
   });
 }

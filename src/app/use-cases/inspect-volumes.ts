@@ -7,10 +7,10 @@ import { paginate } from '../../domain/pagination.js';
 import type { Page } from '../../domain/pagination.js';
 import { unsupportedReason } from '../../domain/volume-capability.js';
 import type { VolumeCapability } from '../../domain/volume-capability.js';
+import { AttachmentRepository } from '../../ports/attachment-repository.js';
 import { Clock } from '../../ports/clock.js';
 import { StorageBackend } from '../../ports/storage-backend.js';
 import type { CallOptions } from '../../ports/storage-backend.js';
-import { AttachmentRegistry } from '../attachments/attachment-registry.js';
 import { AttachmentSettings } from '../attachments/attachment-settings.js';
 import { ControllerSettings } from '../volumes/controller-settings.js';
 
@@ -29,7 +29,7 @@ export type CapabilityVerdict = { readonly confirmed: true } | { readonly confir
 export class InspectVolumes {
   constructor(
     @inject(StorageBackend) private readonly backend: StorageBackend,
-    @inject(AttachmentRegistry) private readonly attachments: AttachmentRegistry,
+    @inject(AttachmentRepository) private readonly attachments: AttachmentRepository,
     @inject(ControllerSettings) private readonly settings: ControllerSettings,
     @inject(AttachmentSettings) private readonly attachmentSettings: AttachmentSettings,
     @inject(Clock) private readonly clock: Clock,
@@ -39,7 +39,8 @@ export class InspectVolumes {
     const volumes = await this.backend.listVolumes(this.settings.defaults.basePath, options);
     const sorted = [...volumes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const page = paginate(sorted, maxEntries, startingToken);
-    return { ...page, entries: page.entries.map((v) => this.status(v.id, v.sizeBytes, v.nvme !== undefined)) };
+    const entries = await Promise.all(page.entries.map((v) => this.status(v.id, v.sizeBytes, v.nvme !== undefined)));
+    return { ...page, entries };
   }
 
   async get(volumeId: string, options: CallOptions = {}): Promise<VolumeStatus> {
@@ -54,13 +55,17 @@ export class InspectVolumes {
     return reasons.length === 0 ? { confirmed: true } : { confirmed: false, message: reasons.join('; ') };
   }
 
-  private status(volumeId: VolumeId, capacityBytes: number, exported: boolean): VolumeStatus {
-    const state = this.attachments.get(volumeId)?.state;
-    const publishedNodeIds = state?.nodes.map((n) => n.nodeId) ?? [];
+  /** Holders come from this replica's view of the records: what it last saw, within seconds of the store. */
+  private async status(volumeId: VolumeId, capacityBytes: number, exported: boolean): Promise<VolumeStatus> {
+    const attachment = Attachment.restore((await this.attachments.load(volumeId)).state);
+    const publishedNodeIds = attachment.holders();
+    const policy = this.attachmentSettings.policy;
     let abnormal: string | undefined;
     if (!exported) abnormal = 'the disk is not exported over NVMe/TCP on the RDS';
-    else if (state && Attachment.restore(state).isDualAttachOverdue(this.clock.now(), this.attachmentSettings.policy)) {
-      abnormal = `attached to ${publishedNodeIds.join(' and ')} for longer than the live-migration timeout`;
+    else if (attachment.isDualAttachOverdue(this.clock.now(), policy)) {
+      const since = new Date(attachment.dualAttachSince!).toISOString();
+      const windowS = Math.round((attachment.migrationDeadline(policy)! - attachment.dualAttachSince!) / 1000);
+      abnormal = `attached to ${publishedNodeIds.join(' and ')} since ${since}, longer than its live-migration window of ${windowS} s`;
     }
     return abnormal ? { volumeId, capacityBytes, publishedNodeIds, abnormal } : { volumeId, capacityBytes, publishedNodeIds };
   }

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
+import { AttachmentRepository } from '../../ports/attachment-repository.js';
 import { Clock } from '../../ports/clock.js';
 import { StorageBackend } from '../../ports/storage-backend.js';
-import { AttachmentRegistry } from '../attachments/attachment-registry.js';
 import { ControllerSettings } from '../volumes/controller-settings.js';
 
 export interface Readiness {
@@ -20,13 +20,13 @@ export class ProbeReadiness {
 
   constructor(
     @inject(StorageBackend) private readonly backend: StorageBackend,
-    @inject(AttachmentRegistry) private readonly attachments: AttachmentRegistry,
+    @inject(AttachmentRepository) private readonly attachments: AttachmentRepository,
     @inject(ControllerSettings) private readonly settings: ControllerSettings,
     @inject(Clock) private readonly clock: Clock,
   ) {}
 
   async execute(): Promise<Readiness> {
-    if (!this.attachments.isReady()) return { ready: false, detail: 'rebuilding attachment state' };
+    if (!this.attachments.isReady()) return { ready: false, detail: 'loading attachment records' };
     const now = this.clock.now();
     if (!this.cached || now - this.cached.at >= this.settings.probeCacheMs) {
       this.cached = { at: now, answer: this.check() };

@@ -40,3 +40,18 @@ export function volumeContext(volume: VolumeInfo, params: VolumeParameters, rdsA
 export function directoryOf(filePath: string): string {
   return filePath.slice(0, filePath.lastIndexOf('/'));
 }
+
+/** The range the Go driver clamps migrationTimeoutSeconds to; StorageClass values outside it are refused. */
+export const MIGRATION_TIMEOUT_RANGE_S = { min: 30, max: 3_600 } as const;
+
+/**
+ * The live-migration window a PV's volume context names, in ms; undefined when it names none or
+ * an unreadable one (the configured default then applies). Values out of range are clamped, as
+ * the Go driver did, since PVs it created carry them.
+ */
+export function migrationWindowMs(context: Readonly<Record<string, string>>): number | undefined {
+  const raw = context[CONTEXT.migrationTimeoutSeconds];
+  if (raw === undefined || !/^\d{1,9}$/.test(raw.trim())) return undefined;
+  const seconds = Math.min(MIGRATION_TIMEOUT_RANGE_S.max, Math.max(MIGRATION_TIMEOUT_RANGE_S.min, Number(raw.trim())));
+  return seconds * 1000;
+}

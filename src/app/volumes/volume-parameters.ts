@@ -6,6 +6,7 @@ import type { BasePath } from '../../domain/storage-path.js';
 import { SUPPORTED_FS_TYPES } from '../../domain/volume-capability.js';
 import type { FsType } from '../../domain/volume-capability.js';
 import { optionalField } from '../optional-field.js';
+import { MIGRATION_TIMEOUT_RANGE_S } from './volume-context.js';
 
 /** What a StorageClass may set, with the Go driver's parameter names. */
 export interface VolumeParameters {
@@ -64,7 +65,7 @@ export function parseVolumeParameters(parameters: Readonly<Record<string, string
     ctrlLossTmo: take('ctrlLossTmo', -1, (v) => integer(v, -1, 86_400)),
     reconnectDelay: take('reconnectDelay', 5, (v) => integer(v, 1, 3_600)),
     keepAliveTmo: take('keepAliveTmo', 0, (v) => integer(v, 0, 3_600)),
-    migrationTimeoutSeconds: take('migrationTimeoutSeconds', 300, (v) => integer(v, 30, 3_600)),
+    migrationTimeoutSeconds: take('migrationTimeoutSeconds', 300, (v) => integer(v, MIGRATION_TIMEOUT_RANGE_S.min, MIGRATION_TIMEOUT_RANGE_S.max)),
     ...optionalField('fsType', take<FsType | undefined>('fsType', undefined, fsType)),
     ...optionalField('pvcName', parameters[`${RESERVED_PREFIX}pvc/name`]),
     ...optionalField('pvcNamespace', parameters[`${RESERVED_PREFIX}pvc/namespace`]),

@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KubeClients } from '../../../src/adapters/kubernetes/kube-clients.js';
 import { KubeEventRecorder } from '../../../src/adapters/kubernetes/kube-event-recorder.js';
+import { DEFAULT_KUBERNETES_SETTINGS } from '../../../src/adapters/kubernetes/kubernetes-settings.js';
+import { PvIndex } from '../../../src/adapters/kubernetes/pv-index.js';
+import { SystemClock } from '../../../src/adapters/time/system-clock.js';
+import { DRIVER, putPv } from '../../support/kube-store-harness.js';
 import { FakeKubeApi } from '../../support/fake-kube-api/fake-kube-api.js';
 import type { KubeObject } from '../../support/fake-kube-api/kube-object.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
@@ -11,10 +15,13 @@ describe('KubeEventRecorder', () => {
   let api: FakeKubeApi;
   let logger: RecordingLogger;
   let recorder: KubeEventRecorder;
+  let index: PvIndex;
   beforeEach(async () => {
     api = await FakeKubeApi.start();
     logger = new RecordingLogger();
-    recorder = new KubeEventRecorder(KubeClients.fromOptions(api.kubeConfigOptions()), { component: 'rds-csi-controller', instance: 'ctl-0', queueLimit: 3 }, logger);
+    const clients = KubeClients.fromOptions(api.kubeConfigOptions());
+    index = new PvIndex(clients, { driverName: DRIVER, ...DEFAULT_KUBERNETES_SETTINGS }, logger, new SystemClock());
+    recorder = new KubeEventRecorder(clients, { component: 'rds-csi-controller', instance: 'ctl-0', queueLimit: 3 }, logger, index);
   });
   afterEach(async () => api.stop());
 
@@ -50,5 +57,17 @@ describe('KubeEventRecorder', () => {
     await recorder.flush();
     expect(api.list('events', 'db').length).toBeLessThanOrEqual(4);
     expect(recorder.dropped).toBeGreaterThanOrEqual(6);
+  });
+
+  it('posts an event that names only its volume on the claim of the volume\'s PersistentVolume', async () => {
+    putPv(api, 'pvc-7', { claimRef: { namespace: 'vms', name: 'disk-7' } });
+    await index.read('pvc-7');
+    recorder.record({ volumeId: 'pvc-7', type: 'Warning', reason: 'MigrationTimedOut', message: 'too long' });
+    recorder.record({ volumeId: 'pvc-unknown', type: 'Warning', reason: 'MigrationTimedOut', message: 'nobody' });
+    await recorder.flush();
+    expect(api.list<KubeObject & Record<string, unknown>>('events', 'vms')).toEqual([
+      expect.objectContaining({ involvedObject: expect.objectContaining({ name: 'disk-7', namespace: 'vms' }), reason: 'MigrationTimedOut' }),
+    ]);
+    expect(api.list('events')).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../../src/adapters/routeros/routeros-backoff.js';
+import { backoffDelay } from '../../../src/adapters/time/backoff-delay.js';
 import {
   describeConnectError,
   describePrivateKeyError,

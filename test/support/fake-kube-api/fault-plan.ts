@@ -22,6 +22,9 @@ export class FaultPlan {
   private failures: FailRule[] = [];
   private gone = 0;
   private delayMs = 0;
+  private watchDelay = 0;
+  private readonly slowed = new Map<string, number>();
+  private readonly barriers = new Map<string, { parties: number; waiting: (() => void)[] }>();
   private readonly forbidden = new Set<string>();
 
   /** The next `n` updates/patches (PUT or PATCH, main resource or /status) of `kind` (any if omitted) answer 409. */
@@ -39,6 +42,28 @@ export class FaultPlan {
     this.delayMs = ms;
   }
 
+  /** Requests with this verb on this kind wait `ms` before they are handled (after being logged); 0 ends it. */
+  slow(kind: KindName, verb: Verb, ms: number): void {
+    if (ms > 0) this.slowed.set(`${kind} ${verb}`, ms);
+    else this.slowed.delete(`${kind} ${verb}`);
+  }
+
+  /**
+   * The next `parties` requests with this verb on this kind wait for each other and are then handled
+   * together: requests from several clients made to overlap, whatever their timing.
+   */
+  barrier(kind: KindName, verb: Verb, parties: number): void {
+    this.barriers.set(`${kind} ${verb}`, { parties, waiting: [] });
+  }
+
+  /**
+   * Watch events reach clients `ms` after the change (a lagging watch); 0 ends it. Events keep their
+   * order while the delay stays the same.
+   */
+  delayWatchEvents(ms: number): void {
+    this.watchDelay = ms;
+  }
+
   /** The next `n` list requests carrying a `continue` token answer 410 Gone, reason Expired. */
   goneOnContinue(n: number): void {
     this.gone += n;
@@ -54,12 +79,39 @@ export class FaultPlan {
     this.failures = [];
     this.gone = 0;
     this.delayMs = 0;
+    this.watchDelay = 0;
+    this.slowed.clear();
+    for (const b of this.barriers.values()) for (const go of b.waiting) go();
+    this.barriers.clear();
     this.forbidden.clear();
   }
 
   /** @internal used by the request handler */
   get delay(): number {
     return this.delayMs;
+  }
+
+  /** @internal */
+  delayFor(kind: KindName, verb: Verb): number {
+    return this.slowed.get(`${kind} ${verb}`) ?? 0;
+  }
+
+  /** @internal */
+  passBarrier(kind: KindName, verb: Verb): Promise<void> {
+    const key = `${kind} ${verb}`;
+    const barrier = this.barriers.get(key);
+    if (!barrier) return Promise.resolve();
+    return new Promise((resolve) => {
+      barrier.waiting.push(resolve);
+      if (barrier.waiting.length < barrier.parties) return;
+      this.barriers.delete(key);
+      for (const go of barrier.waiting) go();
+    });
+  }
+
+  /** @internal */
+  get watchEventDelay(): number {
+    return this.watchDelay;
   }
 
   /** @internal */

@@ -87,6 +87,9 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
   rec.kind = route.def.store;
   rec.verb = verb;
   if (route.subresource) rec.subresource = route.subresource;
+  const slow = deps.faults.delayFor(route.def.store, verb);
+  if (slow > 0) await sleep(slow);
+  await deps.faults.passBarrier(route.def.store, verb);
 
   const failure = deps.faults.takeFailure(route.def.store);
   if (failure !== undefined) {
@@ -126,7 +129,7 @@ async function dispatch(
       serveWatch(res, store, def, namespace, query, (close) => {
         deps.watches.add(close);
         return () => deps.watches.delete(close);
-      });
+      }, () => faults.watchEventDelay);
       return;
     case 'create':
       return send(res, rec, 201, JSON.stringify(createObject(target, await readJsonBody(req))));

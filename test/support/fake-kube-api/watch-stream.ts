@@ -31,6 +31,7 @@ export function serveWatch(
   namespace: string | undefined,
   query: URLSearchParams,
   register: (close: () => void) => () => void,
+  eventDelayMs: () => number = () => 0,
 ): void {
   const matcher = andMatchers(parseLabelSelector(query.get('labelSelector')), parseFieldSelector(query.get('fieldSelector')));
   const rvParam = query.get('resourceVersion') ?? '';
@@ -65,7 +66,11 @@ export function serveWatch(
   };
   const unsubscribe = store.watch.subscribe(def.store, (ev) => {
     const type = viewOf(ev, namespace, matcher);
-    if (type) res.write(line(type, ev.object));
+    if (!type) return;
+    const text = line(type, ev.object);
+    const delay = eventDelayMs();
+    if (delay <= 0) res.write(text);
+    else setTimeout(() => void (res.writableEnded || res.write(text)), delay);
   });
   const unregister = register(close);
   res.on('close', close);

@@ -1,0 +1,71 @@
+import { status } from '@grpc/grpc-js';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { publishRwo, unpublish } from '../test/support/attacher.js';
+import { ControllerCluster } from '../test/support/controller-processes.js';
+import { percentile, report } from './report.js';
+
+const MAIN = join(import.meta.dirname, '../src/app/main.js');
+const SAMPLES = 20;
+
+/**
+ * Two built `rds-csi serve --mode controller` processes against one fake API server and one
+ * simulator, as the deployment runs them.
+ *
+ * csi.publish_api_requests: requests reaching the API server while one uncontended
+ * ControllerPublishVolume RPC runs (median of SAMPLES, fresh volumes, warm replica). Requests the
+ * replica makes in the background whatever the RPCs (watch restarts, Lease renewals) are not the
+ * RPC's and are left out.
+ *
+ * attachment.cross_replica_release_ms: from an OK ControllerUnpublishVolume answered by one process
+ * to the other process granting the volume to another node, the caller retrying at once on a
+ * refusal (median of SAMPLES).
+ */
+export async function crossReplicaRelease(): Promise<void> {
+  const cluster = await ControllerCluster.start({ main: MAIN, flags: ['--log-level', 'warn'] });
+  try {
+    cluster.registerNodes(['node-x', 'node-y', 'node-warm']);
+    const a = cluster.spawn('ctl-a', ['--log-level', 'warn']);
+    const b = cluster.spawn('ctl-b', ['--log-level', 'warn']);
+    await Promise.all([a.ready(), b.ready()]);
+    const contexts = new Map<string, Record<string, string>>();
+    for (let i = 0; i < SAMPLES + 3; i += 1) contexts.set(`pvc-req-${i}`, await cluster.provision(a, `pvc-req-${i}`, { rwo: true }));
+    const release = await cluster.provision(a, 'pvc-release', { rwo: true });
+    await new Promise((r) => setTimeout(r, 500));
+
+    for (let i = 0; i < 3; i += 1) await expectOk(publishRwo(a, `pvc-req-${i}`, 'node-warm', contexts.get(`pvc-req-${i}`)));
+    const requests: number[] = [];
+    for (let i = 3; i < SAMPLES + 3; i += 1) {
+      const before = cluster.api.requests().length;
+      await expectOk(publishRwo(a, `pvc-req-${i}`, 'node-x', contexts.get(`pvc-req-${i}`)));
+      const made = cluster.api.requests().slice(before).filter((r) => r.verb !== 'watch' && r.kind !== 'leases');
+      requests.push(made.length);
+    }
+    report('csi.publish_api_requests', percentile(requests, 50), 'requests');
+
+    const samples: number[] = [];
+    let holder = 'node-x';
+    await expectOk(publishRwo(a, 'pvc-release', holder, release));
+    for (let i = 0; i < SAMPLES; i += 1) {
+      const [from, to] = i % 2 === 0 ? [a, b] : [b, a];
+      const next = holder === 'node-x' ? 'node-y' : 'node-x';
+      await expectOk(unpublish(from, 'pvc-release', holder));
+      const released = performance.now();
+      for (;;) {
+        const answer = await publishRwo(to, 'pvc-release', next, release);
+        if (answer.code === status.OK) break;
+        if (answer.code !== status.FAILED_PRECONDITION) throw new Error(`publish failed: ${answer.message}`);
+      }
+      samples.push(performance.now() - released);
+      holder = next;
+    }
+    report('attachment.cross_replica_release_ms', percentile(samples, 50), 'ms');
+  } finally {
+    await cluster.stop();
+  }
+}
+
+async function expectOk(answer: Promise<{ code: status; message: string }>): Promise<void> {
+  const { code, message } = await answer;
+  if (code !== status.OK) throw new Error(`expected OK, got ${status[code]}: ${message}`);
+}

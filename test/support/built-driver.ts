@@ -1,0 +1,17 @@
+import { execFile } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const root = resolve(import.meta.dirname, '../..');
+
+/** Where the test run's one build of the driver goes (vitest's global setup makes it). */
+export const BUILT_DIR = join(root, 'node_modules/.cache/rds-csi-test-build');
+/** The built `rds-csi` entry point, run with `node` as an operator runs it. */
+export const BUILT_MAIN = join(BUILT_DIR, 'src/app/main.js');
+/** The Node.js the project runs on (the `node` package), for child processes. */
+export const NODE = join(root, 'node_modules/.bin/node');
+
+/** Builds the driver once for every test file that runs it as a process. */
+export async function buildDriver(): Promise<void> {
+  await promisify(execFile)(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.build.json'), '--outDir', BUILT_DIR]);
+}
