@@ -19,7 +19,7 @@ interface Call {
 const CONTROLLER_CALLS: readonly Call[] = [
   { who: 'driver', group: '', resource: 'persistentvolumes', verbs: ['get', 'list', 'watch', 'patch'] },
   { who: 'driver', group: 'storage.k8s.io', resource: 'volumeattachments', verbs: ['list'] },
-  { who: 'driver', group: 'storage.k8s.io', resource: 'csinodes', verbs: ['get', 'list'] },
+  { who: 'driver', group: 'storage.k8s.io', resource: 'csinodes', verbs: ['get', 'list', 'watch'] },
   { who: 'driver', group: 'coordination.k8s.io', resource: 'leases', verbs: ['get', 'create', 'update'], namespaced: true },
   { who: 'driver', group: '', resource: 'events', verbs: ['create', 'patch'] },
   { who: 'provisioner', group: '', resource: 'persistentvolumes', verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },

@@ -70,7 +70,7 @@ export class KubeNodeRegistry implements NodeRegistry {
         upsert: (item) => this.absorb(item),
         remove: (item) => this.registered.delete(item.metadata?.name ?? ''),
       },
-      this.settings.informer,
+      { ...this.settings.informer, pageSize: this.settings.listPageSize },
       this.logger,
       this.clock,
     );

@@ -11,13 +11,13 @@ export interface KubernetesSettings {
    * status, other annotations); when our own annotations change, the write gives up at once.
    */
   readonly conflictRetries: number;
-  /** How PersistentVolumes and CSINodes are followed. */
-  readonly informer: InformerSettings;
+  /** How PersistentVolumes and CSINodes are followed (they are listed `listPageSize` at a time). */
+  readonly informer: Omit<InformerSettings, 'pageSize'>;
 }
 export const KubernetesSettings = Symbol.for('rds-csi.KubernetesSettings') as ServiceIdentifier<KubernetesSettings>;
 
 export const DEFAULT_KUBERNETES_SETTINGS: Omit<KubernetesSettings, 'driverName'> = {
   listPageSize: 500,
   conflictRetries: 8,
-  informer: { pageSize: 500, retryBaseMs: 500, retryMaxMs: 30_000 },
+  informer: { retryBaseMs: 500, retryMaxMs: 30_000 },
 };

@@ -80,7 +80,7 @@ export class PvIndex {
         upsert: (pv) => this.absorb(pv),
         remove: (pv) => this.forget(pv.metadata?.name ?? '', revisionOf(pv.metadata?.resourceVersion)),
       },
-      this.settings.informer,
+      { ...this.settings.informer, pageSize: this.settings.listPageSize },
       this.logger,
       this.clock,
     );
@@ -135,7 +135,9 @@ export class PvIndex {
     const current = this.byHandle.get(handle);
     if (current && revision < current.revision) return;
     this.handleByName.delete(name);
-    if (current?.name === name) this.byHandle.delete(handle);
+    // Another PV may carry the same handle now; its record stays.
+    if (current?.name !== name) return;
+    this.byHandle.delete(handle);
     this.listener?.remove(handle, revision);
   }
 
