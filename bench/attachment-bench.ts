@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { KeyedMutexLockManager } from '../src/adapters/locking/keyed-mutex-lock-manager.js';
 import { InMemoryNodeRegistry } from '../src/adapters/memory/in-memory-node-registry.js';
+import { InMemoryStorageBackend } from '../src/adapters/memory/in-memory-storage-backend.js';
+import { GiB } from '../src/domain/size.js';
 import { parseVolumeId } from '../src/domain/ids.js';
 import { controllerHarness, seed } from '../test/support/controller-harness.js';
 import { FakeKubeApi } from '../test/support/fake-kube-api/fake-kube-api.js';
@@ -16,6 +18,7 @@ import { percentile, report } from './report.js';
  */
 async function rebuild10k(): Promise<void> {
   const api = await FakeKubeApi.start();
+  const k = kubeStore(api);
   try {
     for (let i = 0; i < 10_000; i += 1) {
       const attached = i % 10 < 3;
@@ -25,16 +28,15 @@ async function rebuild10k(): Promise<void> {
       putPv(api, `pvc-${i}`, annotations ? { annotations } : {});
       if (attached) putAttachedVa(api, `pvc-${i}`, `node-${i % 50}`);
     }
-    const k = kubeStore(api);
     const h = await controllerHarness({ repository: k.repository, orchestrator: k.orchestrator, sync: false });
     const start = performance.now();
     await k.repository.sync();
     const summary = await h.reconcile.execute();
     const elapsed = performance.now() - start;
-    k.repository.close();
     if (k.repository.list().length !== 3_000 || summary?.cleared !== 0) throw new Error('rebuild lost attachments');
     report('attachment.rebuild_10k_pvs_ms', elapsed, 'ms');
   } finally {
+    k.repository.close();
     await api.stop();
   }
 }
@@ -56,13 +58,14 @@ async function lockEntries(): Promise<void> {
  */
 async function attachLatency(): Promise<void> {
   const api = await FakeKubeApi.start();
+  const k = kubeStore(api);
   try {
     const volumes = 64 * 20;
     const warm = 3 * 64;
     const ids = Array.from({ length: volumes + warm }, (_, i) => `pvc-${i}`);
     for (const id of ids) putPv(api, id);
-    const k = kubeStore(api);
-    const h = await controllerHarness({ repository: k.repository, orchestrator: k.orchestrator, nodes: new InMemoryNodeRegistry() });
+    const backend = new InMemoryStorageBackend(ids.length * GiB);
+    const h = await controllerHarness({ repository: k.repository, orchestrator: k.orchestrator, nodes: new InMemoryNodeRegistry(), backend });
     await seed(h, ids, Array.from({ length: 64 }, (_, w) => `node-${w}`));
     // Warm up: open the connections a steady state has (TLS handshakes), outside the measurement.
     await Promise.all(Array.from({ length: warm }, (_, i) => h.publish.execute(publishCommand(`pvc-${volumes + i}`, `node-${i % 64}`))));
@@ -75,10 +78,10 @@ async function attachLatency(): Promise<void> {
       }
     };
     await Promise.all(Array.from({ length: 64 }, (_, w) => worker(w)));
-    k.repository.close();
     report('attachment.attach_p50_ms', percentile(samples, 50), 'ms');
     report('attachment.attach_p99_ms', percentile(samples, 99), 'ms');
   } finally {
+    k.repository.close();
     await api.stop();
   }
 }

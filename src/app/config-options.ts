@@ -32,7 +32,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: 'log-level', env: env('log-level'), defaultValue: 'info', help: 'debug, info, warn or error' },
   { flag: 'embedded-rds', env: env('embedded-rds'), help: 'run the RDS simulator in-process with its data in DIR' },
   { flag: 'max-volumes-per-node', env: env('max-volumes-per-node'), help: 'attached volumes a node may hold; unlimited when absent' },
-  { flag: 'migration-timeout', env: env('migration-timeout'), defaultValue: '300', help: 'seconds a live-migration dual attach may last before it is reported overdue' },
+  { flag: 'migration-timeout', env: env('migration-timeout'), defaultValue: '300', help: 'default live-migration window in seconds, for volumes whose StorageClass sets no migrationTimeoutSeconds' },
   { flag: 'managed-nqn-prefix', env: env('managed-nqn-prefix', 'CSI_MANAGED_NQN_PREFIX'), defaultValue: 'nqn.2000-02.com.mikrotik:', help: 'node: only NQNs with this prefix are ever connected or disconnected' },
   { flag: 'node-state-dir', env: env('node-state-dir'), defaultValue: '/var/lib/rds-csi/node', help: 'node: where staged and published volumes are recorded' },
   { flag: 'kubelet-dir', env: env('kubelet-dir'), defaultValue: '/var/lib/kubelet', help: 'node: the kubelet root directory (checked by `rds-csi doctor` for shared mount propagation)' },

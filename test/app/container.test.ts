@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CachedAttachmentRepository } from '../../src/adapters/attachments/cached-attachment-repository.js';
 import { ControllerService } from '../../src/adapters/csi/controller-service.js';
 import { IdentityService } from '../../src/adapters/csi/identity-service.js';
+import { NodeService } from '../../src/adapters/csi/node-service.js';
 import { KubeClients } from '../../src/adapters/kubernetes/kube-clients.js';
 import { KubeNodeRegistry } from '../../src/adapters/kubernetes/kube-node-registry.js';
 import { PvAttachmentSource } from '../../src/adapters/kubernetes/pv-attachment-source.js';
@@ -20,6 +21,7 @@ import { nqnForVolume } from '../../src/domain/nqn.js';
 import { GiB } from '../../src/domain/size.js';
 import { parseBasePath } from '../../src/domain/storage-path.js';
 import { AttachmentRepository } from '../../src/ports/attachment-repository.js';
+import { EventRecorder } from '../../src/ports/event-recorder.js';
 import { LockManager } from '../../src/ports/lock-manager.js';
 import { NodeRegistry } from '../../src/ports/node-registry.js';
 import { FakeKubeApi } from '../support/fake-kube-api/fake-kube-api.js';
@@ -55,11 +57,13 @@ describe('composition root', () => {
     expect(c.get(PublishVolume)).toBe(c.get(PublishVolume));
   });
 
-  it('resolves the Identity service alone in node mode', () => {
-    const parsed = parseConfig(['--mode', 'node', '--node-id', 'n1', '--attachment-store', 'memory'], {}, 'host');
+  it.each(['memory', 'kubernetes'])('resolves the node services without the controller in node mode (%s store)', (store) => {
+    const parsed = parseConfig(['--mode', 'node', '--node-id', 'n1', '--attachment-store', store], {}, 'host');
     if (!parsed.ok) throw new Error(parsed.problems.join('; '));
-    const c = buildContainer(parsed.config, { logger: new RecordingLogger(), version: '0.0.0-test' });
+    const c = buildContainer(parsed.config, { logger: new RecordingLogger(), version: '0.0.0-test', kubeClients: KubeClients.fromOptions(api.kubeConfigOptions()) });
     expect(c.get(IdentityService)).toBeInstanceOf(IdentityService);
+    expect(c.get(NodeService)).toBeInstanceOf(NodeService);
+    expect(c.get(EventRecorder)).toBeDefined();
     expect(c.isBound(ControllerService)).toBe(false);
   });
 

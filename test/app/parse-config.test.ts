@@ -29,6 +29,26 @@ describe('parseConfig', () => {
     expect(parseConfig(['--mode', 'controller', ...rds, '--rds-max-commands', '0'], {}, 'h')).toMatchObject({ ok: false, problems: [expect.stringMatching(/--rds-max-commands .*"0"/)] });
   });
 
+  it('reads the leader election timing and the reconcile grace, refusing a retry period not below the lease', () => {
+    expect(parseConfig(['--mode', 'controller', ...rds], {}, 'h')).toMatchObject({
+      ok: true,
+      config: { background: { leaseDurationMs: 15_000, retryPeriodMs: 2_000 }, attachment: { reconcileGraceMs: 120_000 } },
+    });
+    const flags = ['--leader-election-lease-duration', '6', '--leader-election-retry-period', '1', '--reconcile-grace', '30'];
+    expect(parseConfig(['--mode', 'controller', ...rds, ...flags], {}, 'h')).toMatchObject({
+      ok: true,
+      config: { background: { leaseDurationMs: 6_000, retryPeriodMs: 1_000 }, attachment: { reconcileGraceMs: 30_000 } },
+    });
+    const bad = parseConfig(['--mode', 'controller', ...rds, '--leader-election-lease-duration', '4', '--leader-election-retry-period', '4', '--reconcile-grace', '0'], {}, 'h');
+    expect(bad).toMatchObject({
+      ok: false,
+      problems: [
+        expect.stringMatching(/--leader-election-retry-period .*4 s must be less than the lease duration \(4 s\)/),
+        expect.stringMatching(/--reconcile-grace .*"0" is not a whole number from 1 to 3600/),
+      ],
+    });
+  });
+
   it('defaults the node ID to the host name in node and all modes', () => {
     expect(parseConfig(['--mode', 'node'], {}, 'worker-9')).toMatchObject({ ok: true, config: { nodeId: 'worker-9' } });
   });
