@@ -63,11 +63,14 @@ describe('restart and outage behaviour', () => {
 
     const t = await startDriver({
       dir,
-      flags: ['--rds-address', '127.0.0.1', '--rds-port', String(port), '--rds-key-file', join(dir, 'client_key'), '--rds-host-key', fingerprint],
+      flags: ['--rds-address', '127.0.0.1', '--rds-port', String(port), '--rds-key-file', join(dir, 'client_key'), '--rds-host-key', fingerprint, '--metrics-address', '127.0.0.1:0'],
     });
     cleanups.push(async () => t.stop());
     const probe = async () => (await t.client.call<object, ProbeResponse>(t.client.identity, 'probe', {})).ready;
+    // What the kubelet probes: liveness stays up (a restart cannot bring the RDS back), readiness does not.
+    const http = async (path: string) => (await fetch(`http://127.0.0.1:${t.driver.metricsPort}${path}`)).status;
     expect(await probe()).toBe(false);
+    expect([await http('/healthz'), await http('/readyz')]).toEqual([200, 503]);
     const whileDown = await Promise.all([
       t.client.code(t.client.controller, 'createVolume', req.create('pvc-during-outage')),
       t.client.code(t.client.controller, 'listVolumes', req.list()),
@@ -78,6 +81,7 @@ describe('restart and outage behaviour', () => {
     sim = await RdsSimulator.start({ ...simOptions, port });
     cleanups.push(async () => sim.stop());
     await until(async () => (await probe()) === true);
+    expect([await http('/healthz'), await http('/readyz')]).toEqual([200, 200]);
     expect(await t.client.code(t.client.controller, 'createVolume', req.create('pvc-after-outage'))).toBe(status.OK);
 
     await sim.stop();

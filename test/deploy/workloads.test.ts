@@ -30,14 +30,13 @@ const MIN_VERSIONS: Record<string, [number, number]> = {
   'csi-resizer': [1, 13],
   'csi-snapshotter': [8, 2],
   'csi-node-driver-registrar': [2, 13],
-  livenessprobe: [2, 15],
 };
 
 describe('sidecars', () => {
   it('are pinned registry.k8s.io/sig-storage images at or above the versions known to work with grpc-js', () => {
     const all = [...containers('Deployment', 'rds-csi-controller'), ...containers('DaemonSet', 'rds-csi-node')];
     const sidecars = all.filter((c) => c.name !== 'rds-csi');
-    expect(sidecars).toHaveLength(7);
+    expect(sidecars).toHaveLength(5);
     for (const { image } of sidecars) {
       const m = /^registry\.k8s\.io\/sig-storage\/([a-z-]+):v(\d+)\.(\d+)\.(\d+)$/.exec(image);
       expect(m, image).not.toBeNull();
@@ -55,8 +54,6 @@ describe('sidecars', () => {
       expect(controller(c).args).toEqual(expect.arrayContaining(['--csi-address=/csi/csi.sock', '--leader-election', '--leader-election-namespace=$(POD_NAMESPACE)']));
     }
     expect(node('node-driver-registrar').args).toContain('--kubelet-registration-path=/var/lib/kubelet/plugins/rds.csi.srvlab.io/csi.sock');
-    expect(controller('liveness-probe').args).toContain('--http-endpoint=:9808');
-    expect(node('liveness-probe').args).toContain('--http-endpoint=:9818');
   });
 });
 
@@ -90,10 +87,11 @@ describe('driver containers', () => {
     expect((find(objects, 'Deployment', 'rds-csi-controller')['spec'] as any).replicas).toBe(2);
   });
 
-  it('controller and node: probes on the livenessprobe /healthz and the driver /readyz ports', () => {
+  it('controller and node: liveness on the driver\'s own /healthz (up while the RDS is away), readiness on its /readyz', () => {
     for (const c of [controller('rds-csi'), node('rds-csi')] as any[]) {
       const ports = Object.fromEntries(c.ports.map((p: any) => [p.name, p.containerPort]));
-      expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'healthz' });
+      expect(Object.keys(ports)).toEqual(['metrics']);
+      expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'metrics' });
       expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'metrics' });
       expect(c.args).toContain(`--metrics-address=:${ports.metrics}`);
     }
