@@ -1,7 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryAttachmentRecords } from '../../src/adapters/memory/in-memory-attachment-records.js';
-import { InMemoryNodeRegistry } from '../../src/adapters/memory/in-memory-node-registry.js';
-import { InMemoryStorageBackend } from '../../src/adapters/memory/in-memory-storage-backend.js';
 import {
   BackendUnavailableError,
   ConcurrentModificationError,
@@ -13,9 +11,8 @@ import {
   VolumeInUseError,
   VolumeNotFoundError,
 } from '../../src/domain/errors.js';
-import { GiB } from '../../src/domain/size.js';
 import { LaggingAttachmentSource } from '../fakes/lagging-attachment-source.js';
-import { controllerHarness, seed } from '../support/controller-harness.js';
+import { controllerHarness, replicaPair, seed } from '../support/controller-harness.js';
 import type { ControllerHarness } from '../support/controller-harness.js';
 import { node, publishCommand as publish, vol } from '../support/mothers.js';
 
@@ -113,13 +110,10 @@ describe('two replicas whose caches lag behind the store', () => {
   let feedA: LaggingAttachmentSource;
   let feedB: LaggingAttachmentSource;
   beforeEach(async () => {
-    records = new InMemoryAttachmentRecords();
-    const backend = new InMemoryStorageBackend(64 * GiB);
-    const nodes = new InMemoryNodeRegistry();
-    feedA = new LaggingAttachmentSource(records);
-    feedB = new LaggingAttachmentSource(records);
-    a = await controllerHarness({ records, source: feedA, backend, nodes });
-    b = await controllerHarness({ records, source: feedB, backend, nodes });
+    const pair = await replicaPair({
+      sources: (shared) => [(feedA = new LaggingAttachmentSource(shared)), (feedB = new LaggingAttachmentSource(shared))],
+    });
+    ({ records, leader: a, follower: b } = pair);
     await seed(a, ['v1'], ['node-a', 'node-b']);
   });
 

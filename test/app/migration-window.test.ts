@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryAttachmentRecords } from '../../src/adapters/memory/in-memory-attachment-records.js';
-import { InMemoryNodeRegistry } from '../../src/adapters/memory/in-memory-node-registry.js';
 import { InMemoryOrchestratorAttachments } from '../../src/adapters/memory/in-memory-orchestrator-attachments.js';
-import { InMemoryStorageBackend } from '../../src/adapters/memory/in-memory-storage-backend.js';
-import { ManualClock } from '../../src/adapters/time/manual-clock.js';
-import { GiB } from '../../src/domain/size.js';
 import type { OrchestratorAttachment } from '../../src/ports/orchestrator-attachments.js';
-import { controllerHarness, seed } from '../support/controller-harness.js';
+import { replicaPair, seed } from '../support/controller-harness.js';
 import { node, publishCommand as publish, vol } from '../support/mothers.js';
 
 const va = (volumeId: string, nodeId: string): OrchestratorAttachment => ({
@@ -15,16 +10,10 @@ const va = (volumeId: string, nodeId: string): OrchestratorAttachment => ({
 });
 
 async function cluster() {
-  const records = new InMemoryAttachmentRecords();
-  const backend = new InMemoryStorageBackend(64 * GiB);
-  const nodes = new InMemoryNodeRegistry();
-  const clock = new ManualClock();
   const orchestrator = new InMemoryOrchestratorAttachments();
-  const leader = await controllerHarness({ records, backend, nodes, clock, orchestrator });
-  const follower = await controllerHarness({ records, backend, nodes, clock, orchestrator, leadership: { isLeader: () => false, start() {}, async stop() {} } });
-  await seed(leader, ['vm-30', 'vm-120', 'vm-default'], ['src', 'dst']);
-  const holders = (id: string) => records.read(vol(id)).state.nodes.map((n) => n.nodeId);
-  return { clock, orchestrator, leader, follower, holders };
+  const pair = await replicaPair({ orchestrator });
+  await seed(pair.leader, ['vm-30', 'vm-120', 'vm-default'], ['src', 'dst']);
+  return { ...pair, orchestrator };
 }
 
 /** Starts a live migration of `volumeId` from src to dst; the StorageClass window comes with the request. */

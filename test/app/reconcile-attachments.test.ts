@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryAttachmentRecords } from '../../src/adapters/memory/in-memory-attachment-records.js';
-import { InMemoryNodeRegistry } from '../../src/adapters/memory/in-memory-node-registry.js';
-import { InMemoryStorageBackend } from '../../src/adapters/memory/in-memory-storage-backend.js';
-import { ManualClock } from '../../src/adapters/time/manual-clock.js';
-import { GiB } from '../../src/domain/size.js';
 import type { LeaderElection } from '../../src/ports/leader-election.js';
 import type { OrchestratorAttachment, OrchestratorAttachments } from '../../src/ports/orchestrator-attachments.js';
-import { controllerHarness, seed } from '../support/controller-harness.js';
+import { replicaPair, seed } from '../support/controller-harness.js';
+import { until } from '../support/until.js';
 import { node, publishCommand as publish, vol } from '../support/mothers.js';
 
 const GRACE = 120_000;
@@ -46,17 +42,11 @@ const va = (volumeId: string, nodeId: string, attachedAt = 1, over: Partial<Orch
 });
 
 async function cluster() {
-  const records = new InMemoryAttachmentRecords();
-  const backend = new InMemoryStorageBackend(64 * GiB);
-  const nodes = new InMemoryNodeRegistry();
-  const clock = new ManualClock();
   const orchestrator = new Orchestrator();
   const leadership = new Leadership();
-  const leader = await controllerHarness({ records, backend, nodes, clock, orchestrator, leadership, graceMs: GRACE });
-  const follower = await controllerHarness({ records, backend, nodes, clock, orchestrator, leadership: { isLeader: () => false, start() {}, async stop() {} } });
-  await seed(leader, ['old', 'young', 'adopt-me', 'busy', 'v1', 'v2'], ['dead-node', 'node-2', 'node-3', 'node-4', 'a', 'b']);
-  const holders = (id: string) => records.read(vol(id)).state.nodes.map((n) => n.nodeId);
-  return { records, clock, orchestrator, leadership, leader, follower, holders };
+  const pair = await replicaPair({ orchestrator, leadership, graceMs: GRACE });
+  await seed(pair.leader, ['old', 'young', 'adopt-me', 'busy', 'v1', 'v2'], ['dead-node', 'node-2', 'node-3', 'node-4', 'a', 'b']);
+  return { ...pair, orchestrator, leadership };
 }
 
 describe('ReconcileAttachments (the leader\u2019s pass)', () => {
@@ -141,8 +131,3 @@ describe('ReconcileAttachments (the leader\u2019s pass)', () => {
     expect(await pass).toEqual({ cleared: 1, adopted: 0, skipped: 0 });
   });
 });
-
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 1_000 && !check(); i += 1) await new Promise((r) => setTimeout(r, 1));
-  if (!check()) throw new Error('condition not reached');
-}

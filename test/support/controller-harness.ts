@@ -133,3 +133,32 @@ export async function seed(h: ControllerHarness, volumes: readonly string[], nod
   }
   for (const id of nodeIds) h.nodes.register(node(id));
 }
+
+/** A replica that never leads: it serves CSI calls but runs no background work. */
+export const FOLLOWER: LeaderElection = { isLeader: () => false, start() {}, async stop() {} };
+
+/**
+ * Two controller replicas sharing one cluster: the attachment records, the RDS, the registered
+ * nodes, the orchestrator and the clock. The first leads (unless `leadership` says otherwise), the
+ * second follows; `sources` gives each its own connection to the records.
+ */
+export async function replicaPair(
+  options: Pick<ControllerHarnessOptions, 'orchestrator' | 'leadership' | 'graceMs'> & {
+    readonly sources?: (records: InMemoryAttachmentRecords) => readonly [AttachmentRecordSource, AttachmentRecordSource];
+  } = {},
+) {
+  const records = new InMemoryAttachmentRecords();
+  const [sourceA, sourceB] = options.sources?.(records) ?? [undefined, undefined];
+  const shared = {
+    records,
+    backend: new InMemoryStorageBackend(64 * GiB),
+    nodes: new InMemoryNodeRegistry(),
+    clock: new ManualClock(),
+    orchestrator: options.orchestrator ?? new InMemoryOrchestratorAttachments(),
+    ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
+  };
+  const leader = await controllerHarness({ ...shared, ...(sourceA ? { source: sourceA } : {}), ...(options.leadership ? { leadership: options.leadership } : {}) });
+  const follower = await controllerHarness({ ...shared, ...(sourceB ? { source: sourceB } : {}), leadership: FOLLOWER });
+  const holders = (id: string) => records.read(vol(id)).state.nodes.map((n) => n.nodeId as string);
+  return { ...shared, leader, follower, holders };
+}

@@ -47,7 +47,6 @@ type KubeObjectLike = { metadata?: { resourceVersion?: string } };
  * old) makes it list again; failures back off with jitter. Runs until `stop`.
  */
 export class KubeInformer<T extends KubeObjectLike> {
-  private stopped = false;
   private running = false;
   private watchAbort: AbortController | undefined;
   private readonly stopSignal = new AbortController();
@@ -71,7 +70,6 @@ export class KubeInformer<T extends KubeObjectLike> {
   }
 
   stop(): void {
-    this.stopped = true;
     this.stopSignal.abort();
     this.watchAbort?.abort();
   }
@@ -170,6 +168,10 @@ export class KubeInformer<T extends KubeObjectLike> {
           if (this.stopped) abort.abort();
         }, onDone);
     });
+  }
+
+  private get stopped(): boolean {
+    return this.stopSignal.signal.aborted;
   }
 
   private pause(failures: number): Promise<void> {
