@@ -7,6 +7,7 @@ RUN npm ci --no-fund --no-audit
 COPY tsconfig.json tsconfig.build.json ./
 COPY proto ./proto
 COPY src ./src
+COPY simulator ./simulator
 COPY bench ./bench
 COPY test/support ./test/support
 COPY test/fakes ./test/fakes

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Semaphore } from 'async-mutex';
 import ssh2 from 'ssh2';
-import type { RdsSimulator } from '../src/adapters/rds-simulator/rds-simulator.js';
+import type { RdsSimulator } from '../simulator/rds-simulator.js';
 import { ROUTEROS_DEFAULTS } from '../src/adapters/routeros/routeros-config.js';
 import type { RouterOsConfig } from '../src/adapters/routeros/routeros-config.js';
 import { parseVolumeId } from '../src/domain/ids.js';

@@ -50,8 +50,10 @@ export async function runDriver(config: Config, options: DriverOptions): Promise
   const serving = config.mode !== 'node';
   const connection = serving && !options.storageBackend ? await routerOsConnection(config) : undefined;
   const kubeClients = config.attachmentStore === 'kubernetes' ? (options.kubeClients ?? KubeClients.fromEnvironment(config.kubeconfig)) : undefined;
+  const loopInitiator = config.mode !== 'controller' && config.embeddedRds ? (await import('../adapters/loop/loop-device-initiator.js')).LoopDeviceInitiator : undefined;
   const container = buildContainer(config, {
     logger,
+    ...(loopInitiator ? { loopInitiator } : {}),
     version: packageVersion(),
     ...(kubeClients ? { kubeClients } : {}),
     ...(connection ? { routerOs: connection.settings } : {}),

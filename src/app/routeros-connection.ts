@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { startEmbeddedRds } from '../adapters/rds-simulator/embedded-rds.js';
-import type { EmbeddedRds } from '../adapters/rds-simulator/embedded-rds.js';
+import type { EmbeddedRds } from '../../simulator/embedded-rds.js';
 import { ROUTEROS_DEFAULTS } from '../adapters/routeros/routeros-config.js';
 import type { RouterOsConfig } from '../adapters/routeros/routeros-config.js';
 import { TiB } from '../domain/size.js';
@@ -26,6 +25,8 @@ export async function routerOsConnection(config: Config): Promise<RouterOsConnec
     connectTimeoutMs: ROUTEROS_DEFAULTS.connectTimeoutMs,
   };
   if (config.embeddedRds) {
+    // Loaded only here: the simulator is a separate appliance, never part of what `serve` loads for a real RDS.
+    const { startEmbeddedRds } = await import('../../simulator/embedded-rds.js');
     const embedded = await startEmbeddedRds(config.embeddedRds, TiB);
     return {
       embedded,

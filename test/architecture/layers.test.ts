@@ -37,7 +37,7 @@ const target = (ref: ImportRef) =>
 
 /** Each SDK may be imported only by files under these folders (its adapters). */
 const SDK_HOMES: Record<string, string[]> = {
-  ssh2: ['src/adapters/routeros/routeros-ssh-session.ts', 'src/adapters/rds-simulator/'],
+  ssh2: ['src/adapters/routeros/routeros-ssh-session.ts', 'simulator/'],
   '@kubernetes/client-node': ['src/adapters/kubernetes/'],
   '@grpc/grpc-js': ['src/adapters/csi/'],
   '@grpc/proto-loader': ['src/adapters/csi/'],
@@ -46,7 +46,23 @@ const SDK_HOMES: Record<string, string[]> = {
 };
 
 const files = sourceFiles(join(root, 'src'));
-const allImports = files.flatMap(importsOf);
+const simulatorFiles = sourceFiles(join(root, 'simulator'));
+const allImports = [...files, ...simulatorFiles].flatMap(importsOf);
+
+/** Files reachable from `entry` through static (non-type) imports of project files. */
+function staticClosure(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const pending = [entry];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    const pattern = /^\s*(import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?['"](\.[^'"]+)['"]/gm;
+    for (const m of text.matchAll(pattern)) pending.push(resolve(dirname(file), m[2]!).replace(/\.js$/, '.ts'));
+  }
+  return seen;
+}
 
 describe('layer rules', () => {
   it('finds the source tree', () => {
@@ -93,8 +109,22 @@ describe('layer rules', () => {
     expect(bad.map(rel)).toEqual([]);
   });
 
+  it('the simulator is an appliance of its own: it imports nothing of the driver', () => {
+    const bad = allImports
+      .filter((r) => rel(r.file).startsWith('simulator/') && r.specifier.startsWith('.'))
+      .filter((r) => !target(r).startsWith('simulator/'));
+    expect(bad.map((r) => `${rel(r.file)} -> ${r.specifier}`)).toEqual([]);
+  });
+
+  it('what `serve` loads statically leaves the simulator and its loop-device initiator out', () => {
+    const loaded = [...staticClosure(join(root, 'src/app/run-cli.ts'))].map(rel);
+    expect(loaded).toContain('src/app/driver.ts');
+    expect(loaded).toContain('src/adapters/nvme/nvme-cli-initiator.ts');
+    expect(loaded.filter((f) => f.startsWith('simulator/') || f.startsWith('src/adapters/loop/loop-device-initiator'))).toEqual([]);
+  });
+
   it('keeps every source and test file under 400 lines', () => {
-    const all = [...files, ...sourceFiles(join(root, 'test'))];
+    const all = [...files, ...simulatorFiles, ...sourceFiles(join(root, 'test'))];
     const long = all.filter((f) => readFileSync(f, 'utf8').split('\n').length > 400);
     expect(long.map(rel)).toEqual([]);
   });

@@ -16,6 +16,11 @@ describe('Dockerfile', () => {
     expect(stages[0]).toMatch(/npm run build/);
   });
 
+  it('copies every folder the build compiles into the build stage', () => {
+    const build = JSON.parse(readFileSync(join(repoRoot, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
+    for (const folder of build.include) expect(stages[0]).toMatch(new RegExp(`^COPY ${folder} \\./${folder}$`, 'm'));
+  });
+
   it('installs the node plugin tools in the runtime stage', () => {
     const install = /apt-get install[^\n]*/.exec(stages[1]!)?.[0] ?? '';
     for (const pkg of ['nvme-cli', 'e2fsprogs', 'xfsprogs', 'util-linux']) expect(install.split(/\s+/)).toContain(pkg);

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RdsSimulator } from '../../src/adapters/rds-simulator/rds-simulator.js';
+import { RdsSimulator } from '../../simulator/rds-simulator.js';
 import type { CheckResult } from '../../src/app/doctor/doctor-check.js';
 import { runDoctor } from '../../src/app/doctor/run-doctor.js';
 import type { DoctorEnvironment } from '../../src/app/doctor/run-doctor.js';

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RdsSimulator } from '../../src/adapters/rds-simulator/rds-simulator.js';
-import type { OutputVariants } from '../../src/adapters/rds-simulator/output-variants.js';
+import { RdsSimulator } from '../../simulator/rds-simulator.js';
+import type { OutputVariants } from '../../simulator/output-variants.js';
 import type { RouterOsConfig } from '../../src/adapters/routeros/routeros-config.js';
 import { RouterOsSshSession } from '../../src/adapters/routeros/routeros-ssh-session.js';
 import { RouterOsStorageBackend } from '../../src/adapters/routeros/routeros-storage-backend.js';

@@ -1,6 +1,6 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import { parseState } from '../rds-simulator/sim-state.js';
+import { parseState } from '../../../simulator/sim-state.js';
 
 export interface SimulatorExport {
   readonly nqn: string;

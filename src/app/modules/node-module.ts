@@ -1,7 +1,7 @@
 import { ContainerModule } from 'inversify';
+import type { Newable } from 'inversify';
 import { NodeRpcs } from '../../adapters/csi/node-rpcs.js';
 import { NodeService } from '../../adapters/csi/node-service.js';
-import { LoopDeviceInitiator } from '../../adapters/loop/loop-device-initiator.js';
 import { DEFAULT_LOOP_COMMAND_TIMEOUT_MS, LoopInitiatorSettings } from '../../adapters/loop/loop-initiator-settings.js';
 import { LinuxFilesystems } from '../../adapters/mount/linux-filesystems.js';
 import { InstrumentedMounts } from '../../adapters/mount/instrumented-mounts.js';
@@ -29,9 +29,10 @@ import { NodeVolumeHealth } from '../use-cases/node-volume-health.js';
 
 /**
  * The node plugin: host commands, file systems, mounts, publish targets, its own records, and the
- * initiator: nvme-cli on a real node, or loop devices over the embedded simulator's files.
+ * initiator: nvme-cli on a real node, or loop devices over the embedded simulator's files (that class
+ * is passed in, so a real node never loads it).
  */
-export function nodeModule(config: Config): ContainerModule {
+export function nodeModule(config: Config, loopInitiator?: Newable<NvmeInitiator>): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(NodeSettings).toConstantValue({
       nodeId: config.nodeId!,
@@ -51,8 +52,9 @@ export function nodeModule(config: Config): ContainerModule {
     bind(NodeStateSettings).toConstantValue({ directory: config.node.stateDir });
     bind(NodeVolumeStore).to(FileNodeVolumeStore).inSingletonScope();
     if (config.embeddedRds) {
+      if (!loopInitiator) throw new Error('--embedded-rds needs the loop-device initiator, which the composition root loads');
       bind(LoopInitiatorSettings).toConstantValue({ dataDir: config.embeddedRds, managedNqnPrefix: config.node.managedNqnPrefix, commandTimeoutMs: DEFAULT_LOOP_COMMAND_TIMEOUT_MS });
-      bind(NvmeInitiator).to(LoopDeviceInitiator).inSingletonScope();
+      bind(NvmeInitiator).to(loopInitiator).inSingletonScope();
     } else {
       bind(NvmeCliSettings).toConstantValue({ ...DEFAULT_NVME_CLI_SETTINGS, managedNqnPrefix: config.node.managedNqnPrefix });
       bind(NvmeInitiator).to(NvmeCliInitiator).inSingletonScope();

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LoopDeviceInitiator } from '../../../src/adapters/loop/loop-device-initiator.js';
 import { SpawnCommandRunner } from '../../../src/adapters/process/spawn-command-runner.js';
-import { SimRouterOs } from '../../../src/adapters/rds-simulator/sim-router-os.js';
+import { SimRouterOs } from '../../../simulator/sim-router-os.js';
 import { BackendUnavailableError, InvalidArgumentError } from '../../../src/domain/errors.js';
 import { parseNqn } from '../../../src/domain/nqn.js';
 import type { NvmeTarget } from '../../../src/ports/nvme-initiator.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDiskDetail, type SimDisk } from '../../../src/adapters/rds-simulator/routeros-format.js';
+import { formatDiskDetail, type SimDisk } from '../../../simulator/routeros-format.js';
 import { parseDiskPrint, parseFilePrint, parseKeyColonLines } from '../../../src/adapters/routeros/routeros-output.js';
 
 const segment = fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,40}$/).filter((s) => s !== '.' && s !== '..');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { utils } from 'ssh2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RdsSimulator } from '../../../src/adapters/rds-simulator/rds-simulator.js';
+import { RdsSimulator } from '../../../simulator/rds-simulator.js';
 import { CommandDeliveryError } from '../../../src/adapters/routeros/routeros-delivery-error.js';
 import type { RouterOsConfig } from '../../../src/adapters/routeros/routeros-config.js';
 import type { RouterOsSshSession } from '../../../src/adapters/routeros/routeros-ssh-session.js';

@@ -7,7 +7,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimState } from '../../../src/adapters/rds-simulator/sim-state.js';
+import type { SimState } from '../../../simulator/sim-state.js';
 import type { RouterOsConfig } from '../../../src/adapters/routeros/routeros-config.js';
 import { RouterOsSshSession } from '../../../src/adapters/routeros/routeros-ssh-session.js';
 import { RouterOsStorageBackend } from '../../../src/adapters/routeros/routeros-storage-backend.js';
@@ -59,13 +59,13 @@ async function compileSimulator(into: string): Promise<string> {
       extends: join(root, 'tsconfig.json'),
       compilerOptions: { outDir: out, rootDir: root, sourceMap: false, typeRoots: [join(root, 'node_modules/@types')] },
       include: [],
-      files: [join(root, 'src/adapters/rds-simulator/rds-sim-cli.ts')],
+      files: [join(root, 'simulator/main.ts')],
     }),
   );
   await run(join(root, 'node_modules/.bin/tsc'), ['-p', join(into, 'tsconfig.json')], { cwd: root });
   await writeFile(join(out, 'package.json'), '{"type":"module"}');
   await symlink(join(root, 'node_modules'), join(out, 'node_modules'));
-  return join(out, 'src/adapters/rds-simulator/rds-sim-cli.js');
+  return join(out, 'simulator/main.js');
 }
 
 function startSshd(config: string): Promise<ChildProcess> {

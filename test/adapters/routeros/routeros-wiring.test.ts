@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RdsSimulator } from '../../../src/adapters/rds-simulator/rds-simulator.js';
+import { RdsSimulator } from '../../../simulator/rds-simulator.js';
 import { RouterOsConfig } from '../../../src/adapters/routeros/routeros-config.js';
 import { RouterOsSession } from '../../../src/adapters/routeros/routeros-session.js';
 import { RouterOsSshSession } from '../../../src/adapters/routeros/routeros-ssh-session.js';

@@ -1,6 +1,6 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CliUsageError, USAGE, parseCliArgs, type CliArgs } from './rds-sim-cli-args.js';
+import { CliUsageError, USAGE, parseCliArgs, type CliArgs } from './cli-args.js';
 import { RdsSimulator } from './rds-simulator.js';
 import { SimRouterOs } from './sim-router-os.js';
 import { generateHostKeyText } from './sim-ssh-keys.js';

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import ssh2 from 'ssh2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type SimEnv, execOn, startEnv } from './sim-test-env.js';
-import { generateEd25519KeyPair } from '../../src/adapters/rds-simulator/sim-ssh-keys.js';
+import { generateEd25519KeyPair } from '../../simulator/sim-ssh-keys.js';
 
 const run = promisify(execFile);
 let env: SimEnv;
@@ -80,7 +80,7 @@ describe('authentication', () => {
   it('accepts an authorized RSA key alongside ed25519 keys', async () => {
     const rsa = ssh2.utils.generateKeyPairSync('rsa', { bits: 2048 });
     await env.sim.stop();
-    const { RdsSimulator } = await import('../../src/adapters/rds-simulator/rds-simulator.js');
+    const { RdsSimulator } = await import('../../simulator/rds-simulator.js');
     env.sim = await RdsSimulator.start({
       dataDir: join(env.dir, 'data'),
       poolSizeBytes: 1024 ** 3,
@@ -124,7 +124,7 @@ describe('host key', () => {
       publicKeyEncoding: { type: 'pkcs1', format: 'pem' },
     }).privateKey;
     await env.sim.stop();
-    const { RdsSimulator } = await import('../../src/adapters/rds-simulator/rds-simulator.js');
+    const { RdsSimulator } = await import('../../simulator/rds-simulator.js');
     env.sim = await RdsSimulator.start({
       dataDir: join(env.dir, 'data'),
       poolSizeBytes: 1024 ** 3,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDiskDetail, formatHumanSize, groupDigits, type SimDisk } from '../../src/adapters/rds-simulator/routeros-format.js';
-import { formatFileDetail, formatMonitorTraffic } from '../../src/adapters/rds-simulator/routeros-status-format.js';
+import { formatDiskDetail, formatHumanSize, groupDigits, type SimDisk } from '../../simulator/routeros-format.js';
+import { formatFileDetail, formatMonitorTraffic } from '../../simulator/routeros-status-format.js';
 
 const GiB = 1024 ** 3;
 const body = (out: string) => out.split('\r\n').slice(1);

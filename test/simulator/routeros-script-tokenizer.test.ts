@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RouterOsSyntaxError, type Word, tokenizeScript } from '../../src/adapters/rds-simulator/routeros-script-tokenizer.js';
-import { RegexNotSupportedError, compileRouterOsRegex } from '../../src/adapters/rds-simulator/routeros-regex.js';
+import { RouterOsSyntaxError, type Word, tokenizeScript } from '../../simulator/routeros-script-tokenizer.js';
+import { RegexNotSupportedError, compileRouterOsRegex } from '../../simulator/routeros-regex.js';
 
 const texts = (w: Word) => w.pieces.map((p) => (p.kind === 'text' ? p.text : `<${p.source}>`)).join('');
 

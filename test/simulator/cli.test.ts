@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execOn, tempDir } from './sim-test-env.js';
-import { generateEd25519KeyPair } from '../../src/adapters/rds-simulator/sim-ssh-keys.js';
+import { generateEd25519KeyPair } from '../../simulator/sim-ssh-keys.js';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
@@ -22,13 +22,13 @@ beforeAll(async () => {
       extends: join(root, 'tsconfig.json'),
       compilerOptions: { outDir: out, rootDir: root, sourceMap: false, typeRoots: [join(root, 'node_modules/@types')] },
       include: [],
-      files: [join(root, 'src/adapters/rds-simulator/rds-sim-cli.ts')],
+      files: [join(root, 'simulator/main.ts')],
     }),
   );
   await run(join(root, 'node_modules/.bin/tsc'), ['-p', join(dir, 'tsconfig.json')], { cwd: root });
   await writeFile(join(out, 'package.json'), '{"type":"module"}');
   await symlink(join(root, 'node_modules'), join(out, 'node_modules'));
-  cli = join(out, 'src/adapters/rds-simulator/rds-sim-cli.js');
+  cli = join(out, 'simulator/main.js');
 }, 120_000);
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
-import { RdsSimulator, type RdsSimulatorOptions } from '../../src/adapters/rds-simulator/rds-simulator.js';
-import { generateEd25519KeyPair } from '../../src/adapters/rds-simulator/sim-ssh-keys.js';
+import { RdsSimulator, type RdsSimulatorOptions } from '../../simulator/rds-simulator.js';
+import { generateEd25519KeyPair } from '../../simulator/sim-ssh-keys.js';
 
 export const GiB = 1024 ** 3;
 
