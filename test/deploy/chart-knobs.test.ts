@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseBasePath } from '../../src/domain/storage-path.js';
-import { mountOptionsFor } from '../../src/adapters/mount/mount-options.js';
+import { bindOptions, mountOptionsFor } from '../../src/adapters/mount/mount-options.js';
 import { KNOWN_VOLUME_PARAMETERS, parseVolumeParameters } from '../../src/app/volumes/volume-parameters.js';
 import type { KubeObject } from './render.js';
 import { chartDir, find, renderChart } from './render.js';
@@ -179,7 +179,7 @@ describe('StorageClasses', () => {
       'storageClasses.filesystem.reclaimPolicy=Retain',
       'storageClasses.filesystem.allowVolumeExpansion=false',
       'storageClasses.filesystem.volumeBindingMode=WaitForFirstConsumer',
-      'storageClasses.filesystem.mountOptions={noatime,discard}',
+      'storageClasses.filesystem.mountOptions={noatime,nodev}',
       'storageClasses.filesystem.parameters.ctrlLossTmo=600',
       'storageClasses.filesystem.parameters.volumePath=/storage-pool/rds-csi/fast',
       'storageClasses.blockRwx.migrationTimeoutSeconds=900',
@@ -192,7 +192,7 @@ describe('StorageClasses', () => {
       reclaimPolicy: 'Retain',
       allowVolumeExpansion: false,
       volumeBindingMode: 'WaitForFirstConsumer',
-      mountOptions: ['noatime', 'discard'],
+      mountOptions: ['noatime', 'nodev'],
     });
     const block = sc(objects, 'rds-nvme-block-rwx');
     expect(block.metadata.annotations).toBeUndefined();
@@ -209,9 +209,12 @@ describe('StorageClasses', () => {
     expect([...accepted, 'migrationTimeoutSeconds'].sort()).toEqual([...KNOWN_VOLUME_PARAMETERS].sort());
   });
 
-  it('a class with every parameter and mount options the schema accepts is one the driver accepts', () => {
+  it('a class with every parameter and mount option the schema accepts is one the driver accepts', () => {
+    const schema = JSON.parse(readFileSync(join(chartDir, 'values.schema.json'), 'utf8'));
+    const options: string[] = schema.properties.storageClasses.properties.filesystem.properties.mountOptions.items.enum;
+    expect(options).toContain('noatime');
     const objects = renderChart([
-      'storageClasses.filesystem.mountOptions={noatime,nodiratime,discard}',
+      `storageClasses.filesystem.mountOptions={${options.join(',')}}`,
       'storageClasses.filesystem.parameters.volumePath=/storage-pool/rds-csi/fast',
       'storageClasses.filesystem.parameters.nvmeAddress=10.0.1.1',
       'storageClasses.filesystem.parameters.nvmePort=4421',
@@ -226,6 +229,13 @@ describe('StorageClasses', () => {
       expect(() => parseVolumeParameters(c.parameters, defaultsOfDriver), name).not.toThrow();
     }
     expect(parseVolumeParameters(sc(objects, 'rds-nvme').parameters, defaultsOfDriver)).toMatchObject({ nvmePort: 4421, ctrlLossTmo: -1, keepAliveTmo: 30 });
-    expect(mountOptionsFor('ext4', sc(objects, 'rds-nvme').mountOptions)).toEqual(['noatime', 'nodiratime', 'discard']);
+    // kubelet passes a StorageClass's mountOptions to NodeStage (the volume's mount) and to NodePublish
+    // (the pod's bind mount): every option must pass both checks, for every file system.
+    const rendered: string[] = sc(objects, 'rds-nvme').mountOptions;
+    expect(rendered).toEqual(options);
+    for (const option of rendered) {
+      for (const fs of ['ext4', 'xfs', 'ext3'] as const) expect(() => mountOptionsFor(fs, [option]), `${fs} ${option}`).not.toThrow();
+      expect(() => bindOptions([option]), option).not.toThrow();
+    }
   });
 });

@@ -42,6 +42,8 @@ describe('the chart values', () => {
       'storageClasses.filesystem.reclaimPolicy=Keep',
       'storageClasses.blockRwx.volumeBindingMode=Later',
       'storageClasses.filesystem.fsType=btrfs',
+      // discard is a mount option of ext4 and xfs, but the pod's bind mount refuses it.
+      'storageClasses.filesystem.mountOptions[0]=discard',
       'storageClasses.filesystem.parameters.ctrlLossTmo=-2',
       'controller.resources.limits.memory=lots',
       'controller.podDisruptionBudget.maxUnavailable=half',
