@@ -38,10 +38,40 @@ export function run(tool: 'helm' | 'kubectl', args: readonly string[]): string {
   });
 }
 
-/** `helm template` of the chart into the rds-csi namespace, with optional --set overrides. */
+/** The values the chart cannot default (rendering without them fails); renderChart sets them. */
+export const OPERATOR_VALUES: readonly string[] = ['rds.address=10.0.0.1', 'secret.name=rds-csi-secret'];
+
+/** The values with which the chart renders the objects of deploy/kustomize/base (plus checksum annotations). */
+export const KUSTOMIZE_BASE_VALUES: readonly string[] = ['namespace.create=true', 'rds.address=192.0.2.10', 'secret.name=rds-csi-secret'];
+
+const setArgs = (sets: readonly string[]) => sets.flatMap((s) => ['--set', s]);
+
+/** `helm template` of the chart into the rds-csi namespace with exactly these --set overrides. */
+export function helmTemplate(sets: readonly string[] = []): KubeObject[] {
+  return parseObjects(run('helm', ['template', 'rds-csi', chartDir, '--namespace', NAMESPACE, ...setArgs(sets)]));
+}
+
+/** `helm template` with the operator's required values (OPERATOR_VALUES), then these overrides. */
 export function renderChart(sets: readonly string[] = []): KubeObject[] {
-  const args = ['template', 'rds-csi', chartDir, '--namespace', NAMESPACE, ...sets.flatMap((s) => ['--set', s])];
-  return parseObjects(run('helm', args));
+  return helmTemplate([...OPERATOR_VALUES, ...sets]);
+}
+
+/** What helm prints when it refuses to render with exactly these overrides; throws if it renders. */
+export function renderError(sets: readonly string[]): string {
+  try {
+    helmTemplate(sets);
+  } catch (error) {
+    return String((error as { stderr?: string }).stderr ?? error);
+  }
+  throw new Error(`helm template accepted ${sets.join(' ') || 'the defaults'}`);
+}
+
+/** The chart's NOTES.txt as `helm install` prints it (client-side dry run, offline), with OPERATOR_VALUES. */
+export function renderNotes(sets: readonly string[] = []): string {
+  const out = run('helm', ['install', 'rds-csi', chartDir, '--namespace', NAMESPACE, '--dry-run=client', ...setArgs([...OPERATOR_VALUES, ...sets])]);
+  const at = out.indexOf('\nNOTES:\n');
+  if (at < 0) throw new Error('helm install printed no NOTES');
+  return out.slice(at + '\nNOTES:\n'.length);
 }
 
 export function renderKustomize(): KubeObject[] {

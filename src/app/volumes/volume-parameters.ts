@@ -33,7 +33,8 @@ export interface ParameterDefaults {
 }
 
 const RESERVED_PREFIX = 'csi.storage.k8s.io/';
-const KNOWN = ['volumePath', 'nvmeAddress', 'nvmePort', 'ctrlLossTmo', 'reconnectDelay', 'keepAliveTmo', 'migrationTimeoutSeconds', 'fsType'];
+/** Every StorageClass parameter the driver reads (the chart's values.schema.json accepts exactly these). */
+export const KNOWN_VOLUME_PARAMETERS: readonly string[] = ['volumePath', 'nvmeAddress', 'nvmePort', 'ctrlLossTmo', 'reconnectDelay', 'keepAliveTmo', 'migrationTimeoutSeconds', 'fsType'];
 
 /**
  * Validates StorageClass parameters. Every problem is reported at once, naming the key and value;
@@ -53,8 +54,8 @@ export function parseVolumeParameters(parameters: Readonly<Record<string, string
     }
   };
   for (const key of Object.keys(parameters)) {
-    if (!key.startsWith(RESERVED_PREFIX) && !KNOWN.includes(key)) {
-      problems.push(`unknown parameter ${describeValue(key)}: known parameters are ${KNOWN.join(', ')}`);
+    if (!key.startsWith(RESERVED_PREFIX) && !KNOWN_VOLUME_PARAMETERS.includes(key)) {
+      problems.push(`unknown parameter ${describeValue(key)}: known parameters are ${KNOWN_VOLUME_PARAMETERS.join(', ')}`);
     }
   }
   const basePath = take('volumePath', defaults.basePath, (v) => withinBase(parseBasePath(v, 'volumePath'), defaults.basePath));
