@@ -113,6 +113,8 @@ describe('kustomize and helm agree', () => {
         'Role/rds-csi/rds-csi-leader-election',
         'RoleBinding/rds-csi/rds-csi-leader-election',
         'Secret/rds-csi/rds-csi-secret',
+        'Service/rds-csi/rds-csi-controller-metrics',
+        'Service/rds-csi/rds-csi-node-metrics',
         'ServiceAccount/rds-csi/rds-csi-controller',
         'ServiceAccount/rds-csi/rds-csi-node',
         'StorageClass//rds-nvme',
