@@ -34,8 +34,9 @@ export interface Metrics {
   /** A dual attachment outlived its volume's live-migration window (counted once per window, by the leader). */
   migrationTimedOut(): void;
   /**
-   * Mount operations are counted in this process: every operation and outcome starts at zero, so
-   * the first failure is an increase that rate() and increase() can see.
+   * Mount operations are counted in this process: every operation and outcome starts at zero (and
+   * every operation's duration with no observations), so the first failure is an increase that
+   * rate() and increase() can see.
    */
   countMountOperations(): void;
   mountOperation(operation: MountOperation, outcome: MountOutcome, seconds: number): void;

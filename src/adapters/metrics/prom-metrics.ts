@@ -66,6 +66,7 @@ export class PromMetrics implements Metrics {
   countMountOperations(): void {
     for (const operation of MOUNT_OPERATIONS) {
       for (const outcome of MOUNT_OUTCOMES) this.mounts.inc({ operation, outcome }, 0);
+      this.mountSeconds.zero({ operation });
     }
   }
   mountOperation(operation: MountOperation, outcome: MountOutcome, seconds: number): void {

@@ -44,5 +44,7 @@ describe('PromMetrics exposition', () => {
     }
     expect(text).toMatch(/^rds_csi_mount_operations_total\{operation="mount",outcome="failed"\} 0$/m);
     expect(text).toMatch(/^rds_csi_mount_operations_total\{operation="unmount",outcome="failed"\} 1$/m);
+    expect(text).toMatch(/^rds_csi_mount_operation_duration_seconds_count\{operation="bind"\} 0$/m);
+    expect(text).toMatch(/^rds_csi_mount_operation_duration_seconds_bucket\{le="\+Inf",operation="mount"\} 0$/m);
   });
 });
