@@ -10,6 +10,7 @@ import { PromMetrics } from '../adapters/metrics/prom-metrics.js';
 import { InMemoryNodeRegistry } from '../adapters/memory/in-memory-node-registry.js';
 import { RouterOsSession } from '../adapters/routeros/routeros-session.js';
 import { AttachmentRepository } from '../ports/attachment-repository.js';
+import { LeaderElection } from '../ports/leader-election.js';
 import { NodeRegistry } from '../ports/node-registry.js';
 import { NvmeInitiator } from '../ports/nvme-initiator.js';
 import type { Logger } from '../ports/logger.js';
@@ -17,6 +18,7 @@ import type { StorageBackend } from '../ports/storage-backend.js';
 import type { Config } from './config.js';
 import { startBackgroundWork } from './background-work.js';
 import { buildContainer } from './container.js';
+import { startPoolCapacityRefresh } from './pool-capacity-refresh.js';
 import { packageVersion } from './package-version.js';
 import { routerOsConnection } from './routeros-connection.js';
 import type { RouterOsConnection } from './routeros-connection.js';
@@ -51,10 +53,11 @@ export async function runDriver(config: Config, options: DriverOptions): Promise
   const connection = serving && !options.storageBackend ? await routerOsConnection(config) : undefined;
   const kubeClients = config.attachmentStore === 'kubernetes' ? (options.kubeClients ?? KubeClients.fromEnvironment(config.kubeconfig)) : undefined;
   const loopInitiator = config.mode !== 'controller' && config.embeddedRds ? (await import('../adapters/loop/loop-device-initiator.js')).LoopDeviceInitiator : undefined;
+  const version = packageVersion();
   const container = buildContainer(config, {
     logger,
     ...(loopInitiator ? { loopInitiator } : {}),
-    version: packageVersion(),
+    version,
     ...(kubeClients ? { kubeClients } : {}),
     ...(connection ? { routerOs: connection.settings } : {}),
     ...(options.storageBackend ? { storageBackend: options.storageBackend } : {}),
@@ -65,7 +68,13 @@ export async function runDriver(config: Config, options: DriverOptions): Promise
   const background = serving ? startBackgroundWork(container, config.background.reconcileIntervalMs, logger) : undefined;
   if (config.mode !== 'controller') await cleanupOrphans(container, logger);
   const metrics = container.get(PromMetrics);
+  metrics.buildInfo(version, config.mode);
   if (attachments) metrics.observeAttachments(() => attachments.list().length);
+  if (serving) {
+    const leadership = container.get(LeaderElection);
+    metrics.observeLeadership(() => leadership.isLeader());
+  }
+  const poolRefresh = serving ? startPoolCapacityRefresh(container) : undefined;
   const readiness = container.get(ReadinessCheck);
   const metricsServer = config.metricsAddress ? await MetricsServer.start(config.metricsAddress, metrics, () => readiness.execute(), logger) : undefined;
   const server = await CsiGrpcServer.start(
@@ -87,6 +96,7 @@ export async function runDriver(config: Config, options: DriverOptions): Promise
     stop: async () => {
       await server.shutdown(options.graceMs ?? 10_000);
       await metricsServer?.stop();
+      poolRefresh?.stop();
       await background?.stop();
       attachments?.close();
       if (serving) container.get(NodeRegistry).close();

@@ -5,6 +5,7 @@ import { removeDir, startDriver, tempDir } from '../support/csi-driver-harness.j
 import type { DriverUnderTest } from '../support/csi-driver-harness.js';
 import { req } from '../support/csi-requests.js';
 import { node } from '../support/mothers.js';
+import { until } from '../support/until.js';
 
 describe('metrics, health and readiness endpoints of a running driver', () => {
   let t: DriverUnderTest;
@@ -43,5 +44,19 @@ describe('metrics, health and readiness endpoints of a running driver', () => {
     expect(text).toMatch(/rds_csi_routeros_command_duration_seconds_count\{command="\/disk add",outcome="ok"\} 1/);
     expect(text).toMatch(/rds_csi_process_resident_memory_bytes/);
     expect(text).not.toMatch(/m-1/);
+  });
+
+  it('reports build info, leadership and, within seconds of connecting, the pool of the base path', async () => {
+    const scrape = async () => (await fetch(`${base}/metrics`)).text();
+    const text = await scrape();
+    expect(text).toMatch(/^rds_csi_build_info\{version="\d+\.\d+\.\d+[^"]*",mode="all"\} 1$/m);
+    expect(text).toMatch(/^rds_csi_leader 1$/m);
+    let pool = text;
+    await until(async () => /^rds_csi_pool_size_bytes\{/m.test((pool = await scrape())), 15_000);
+    const size = Number(/^rds_csi_pool_size_bytes\{pool="storage-pool"\} (\d+)$/m.exec(pool)?.[1]);
+    const free = Number(/^rds_csi_pool_free_bytes\{pool="storage-pool"\} (\d+)$/m.exec(pool)?.[1]);
+    expect(size).toBeGreaterThan(0);
+    expect(free).toBeGreaterThan(0);
+    expect(free).toBeLessThan(size);
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { Ajv } from 'ajv';
+import { prometheusOperatorProblems } from './prometheus-operator-schema.js';
 import type { KubeObject } from './render.js';
 import { repoRoot } from './render.js';
 
@@ -13,12 +14,19 @@ import { repoRoot } from './render.js';
  * 2. Unknown fields: the field tables @kubernetes/client-node generates from the release-1.36
  *    OpenAPI spec; any field not in the table of its type is an error (kubectl --validate=strict).
  * VolumeSnapshotClass is a CRD (not in the core OpenAPI): a hand-written strict JSON schema
- * (volume-snapshot-class.schema.json), its metadata checked as ObjectMeta by pass 2.
+ * (volume-snapshot-class.schema.json), its metadata checked as ObjectMeta by pass 2. ServiceMonitor and
+ * PrometheusRule (prometheus-operator CRDs): the generated @kubernetes-models/prometheus-operator
+ * models plus a table of their fields (prometheus-operator-schema.ts), metadata as ObjectMeta.
  */
 export async function validateObject(object: KubeObject): Promise<string[]> {
   const label = `${object.kind} ${object.metadata?.name ?? '?'}`;
   if (object.apiVersion === 'snapshot.storage.k8s.io/v1' && object.kind === 'VolumeSnapshotClass') {
     const problems = volumeSnapshotClassProblems(object);
+    strictWalk(object.metadata, 'V1ObjectMeta', 'metadata', problems);
+    return problems.map((p) => `${label}: ${p}`);
+  }
+  if (object.apiVersion === 'monitoring.coreos.com/v1') {
+    const problems = prometheusOperatorProblems(object);
     strictWalk(object.metadata, 'V1ObjectMeta', 'metadata', problems);
     return problems.map((p) => `${label}: ${p}`);
   }

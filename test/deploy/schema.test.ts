@@ -158,6 +158,8 @@ describe('kustomize and helm agree', () => {
         'PodDisruptionBudget/rds-csi/rds-csi-controller',
         'Role/rds-csi/rds-csi-leader-election',
         'RoleBinding/rds-csi/rds-csi-leader-election',
+        'Service/rds-csi/rds-csi-controller-metrics',
+        'Service/rds-csi/rds-csi-node-metrics',
         'ServiceAccount/rds-csi/rds-csi-controller',
         'ServiceAccount/rds-csi/rds-csi-node',
         'StorageClass//rds-nvme',

@@ -1,13 +1,15 @@
 import type { FsType } from '../../ports/filesystems.js';
-import type { Metrics } from '../../ports/metrics.js';
+import type { Metrics, MountOperation } from '../../ports/metrics.js';
 import type { MountEntry, Mounts, VolumeUsage } from '../../ports/mounts.js';
 
-/** Mounts that count and time mount, bind and unmount by outcome, around the real adapter. */
+/** Mounts that count and time mount, bind and unmount by outcome, around the real adapter (counted from zero). */
 export class InstrumentedMounts implements Mounts {
   constructor(
     private readonly inner: Mounts,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    metrics.countMountOperations();
+  }
 
   mount(device: string, target: string, fsType: FsType, options: readonly string[], signal?: AbortSignal): Promise<void> {
     return this.timed('mount', () => this.inner.mount(device, target, fsType, options, signal));
@@ -28,7 +30,7 @@ export class InstrumentedMounts implements Mounts {
     return this.inner.usage(path);
   }
 
-  private async timed(operation: 'mount' | 'bind' | 'unmount', work: () => Promise<void>): Promise<void> {
+  private async timed(operation: MountOperation, work: () => Promise<void>): Promise<void> {
     const started = performance.now();
     try {
       await work();

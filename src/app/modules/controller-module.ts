@@ -19,6 +19,7 @@ import { DeleteVolume } from '../use-cases/delete-volume.js';
 import { EnforceMigrationWindows } from '../use-cases/enforce-migration-windows.js';
 import { ExpandVolume } from '../use-cases/expand-volume.js';
 import { GetCapacity } from '../use-cases/get-capacity.js';
+import { RefreshPoolCapacity } from '../use-cases/refresh-pool-capacity.js';
 import { InspectVolumes } from '../use-cases/inspect-volumes.js';
 import { ListSnapshots } from '../use-cases/list-snapshots.js';
 import { ProbeReadiness } from '../use-cases/probe-readiness.js';
@@ -66,5 +67,6 @@ export function controllerModule(config: Config, routerOs: RouterOsSettings | un
     bind(ProbeReadiness).toSelf().inSingletonScope();
     bind(ReconcileAttachments).toSelf().inSingletonScope();
     bind(EnforceMigrationWindows).toSelf().inSingletonScope();
+    bind(RefreshPoolCapacity).toSelf().inSingletonScope();
   });
 }

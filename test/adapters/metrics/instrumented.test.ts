@@ -50,6 +50,7 @@ describe('instrumented adapters', () => {
     } satisfies Mounts;
     const metrics = new RecordingMetrics();
     const mounts = new InstrumentedMounts(inner, metrics);
+    expect(metrics.mountOperationsCounted).toBe(true);
     await mounts.mount('/dev/loop1', '/mnt/a', 'ext4', []);
     await mounts.bind('/mnt/a', '/mnt/b', true);
     await expect(mounts.unmount('/mnt/b')).rejects.toBe(failing);
