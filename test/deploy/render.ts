@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import { k8sTools } from '../support/k8s-tools.js';
+import { k8sTools, k8sToolsCache } from '../support/k8s-tools.js';
 
 /** A rendered Kubernetes object, as parsed from YAML. */
 export interface KubeObject {
@@ -34,7 +34,7 @@ export function run(tool: 'helm' | 'kubectl', args: readonly string[]): string {
   return execFileSync(k8sTools()[tool], args, {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: join(repoRoot, 'node_modules/.cache/k8s-tools'), KUBECONFIG: '/dev/null' },
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: k8sToolsCache, KUBECONFIG: '/dev/null' },
   });
 }
 
