@@ -11,6 +11,8 @@ export interface CliArgs {
   routerOsVersion?: string;
   poolName?: string;
   latencyMs?: number;
+  /** Serve exported disks over real NVMe/TCP (kernel nvmet) on this address. */
+  nvmeTcpAddress?: string;
   variants: Partial<OutputVariants>;
   help: boolean;
 }
@@ -26,6 +28,7 @@ export const USAGE = `usage: rds-sim --data-dir DIR --authorized-key FILE [--aut
               [--listen HOST:PORT] [--pool-size SIZE] [--host-key FILE] [--pool-name NAME]
               [--routeros-version V] [--latency-ms N] [--error-stream stdout|stderr]
               [--error-exit-code 0|1] [--empty-find-remove silent|no-such-item]
+              [--nvme-tcp-address ADDR]   (serve exports over the kernel NVMe/TCP target)
        rds-sim --one-shot --data-dir DIR [--pool-size SIZE] [variant flags]
          (runs $SSH_ORIGINAL_COMMAND once, for an OpenSSH forced command)
 SIZE: bytes or a number with K, M, G or T (binary), e.g. 100G.
@@ -33,7 +36,7 @@ Without --host-key a key is generated once and kept in DIR/ssh_host_ed25519_key.
 
 const VALUE_FLAGS = new Set([
   'listen', 'data-dir', 'pool-size', 'authorized-key', 'host-key', 'routeros-version', 'pool-name',
-  'latency-ms', 'error-stream', 'error-exit-code', 'empty-find-remove',
+  'latency-ms', 'error-stream', 'error-exit-code', 'empty-find-remove', 'nvme-tcp-address',
 ]);
 
 export function parseCliSize(text: string): number {
@@ -113,5 +116,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const pool = single('pool-name');
   if (pool !== undefined) args.poolName = pool;
   if (latency !== undefined) args.latencyMs = Number(latency);
+  const nvme = single('nvme-tcp-address');
+  if (nvme !== undefined) {
+    if (!/^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]+)$/.test(nvme)) throw new CliUsageError(`--nvme-tcp-address wants an IPv4 or IPv6 address, got ${nvme}`);
+    args.nvmeTcpAddress = nvme;
+  }
   return args;
 }

@@ -69,6 +69,7 @@ async function serve(args: CliArgs): Promise<number> {
     hostKey: await hostKey(args),
     authorizedKeys,
     ...(args.latencyMs !== undefined ? { latencyMs: args.latencyMs } : {}),
+    ...(args.nvmeTcpAddress !== undefined ? { nvmetAddress: args.nvmeTcpAddress } : {}),
   });
   // Handlers go in before the banner: whoever reads the banner may signal right away.
   const stopped = new Promise<void>((resolve) => {
@@ -78,6 +79,7 @@ async function serve(args: CliArgs): Promise<number> {
   process.stdout.write(`rds-sim listening on ${sim.host}:${sim.port}\n`);
   process.stdout.write(`host key fingerprint: ${sim.hostKeyFingerprint()}\n`);
   process.stdout.write(`host key: ${sim.hostPublicKeyLine()}\n`);
+  if (args.nvmeTcpAddress !== undefined) process.stdout.write(`NVMe/TCP exports on ${args.nvmeTcpAddress} (kernel target)\n`);
   await stopped;
   await sim.stop();
   return 0;

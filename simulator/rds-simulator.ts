@@ -5,6 +5,7 @@ import { FaultInjector } from './fault-injector.js';
 import type { CommandResult, OutputVariants } from './output-variants.js';
 import type { CommandRecord } from './sim-command-log.js';
 import { SimRouterOs } from './sim-router-os.js';
+import { NvmetTarget, NVMET_ROOT, desiredExports, nvmetAvailable } from './sim-nvmet.js';
 import type { SimState } from './sim-state.js';
 import { type HostKey, keyFingerprint, loadHostKey, parseAuthorizedKeys, publicKeyAllowed, publicKeyLine } from './sim-ssh-keys.js';
 
@@ -19,6 +20,14 @@ export interface RdsSimulatorOptions {
   poolName?: string;
   variants?: Partial<OutputVariants>;
   latencyMs?: number;
+  /**
+   * Serve exported disks over real NVMe/TCP with the kernel target (nvmet, configfs), listening on
+   * this address. Without it exports exist only in the state (the embedded default attaches the
+   * files as loop devices instead).
+   */
+  nvmetAddress?: string;
+  /** The nvmet configfs root (tests point it elsewhere). */
+  nvmetRoot?: string;
 }
 
 type Transport = { kind: 'ssh'; client: Connection; channel: ServerChannel } | { kind: 'direct' };
@@ -35,6 +44,7 @@ export class RdsSimulator {
   private readonly hung = new Set<(error: Error) => void>();
   private host_ = '';
   private port_ = 0;
+  private nvmet_: NvmetTarget | undefined;
 
   private constructor(
     private readonly router: SimRouterOs,
@@ -73,9 +83,16 @@ export class RdsSimulator {
       ...(options.routerOsVersion !== undefined ? { routerOsVersion: options.routerOsVersion } : {}),
       ...(options.variants !== undefined ? { variants: options.variants } : {}),
     });
+    const nvmet = options.nvmetAddress === undefined ? undefined : await nvmetTarget(options.nvmetAddress, options.nvmetRoot ?? NVMET_ROOT);
+    if (nvmet) {
+      const follow = (state: SimState) => nvmet.apply(desiredExports(state, router.store.filesRoot));
+      router.store.onWrite(follow);
+      await follow(await router.state()); // a restart serves again what the state says is exported
+    }
     let sim: RdsSimulator | undefined;
     const server = new ssh2.Server({ hostKeys: [hostKey.privateKey] }, (client) => sim!.accept(client, keys));
     sim = new RdsSimulator(router, hostKey, server, options.poolSizeBytes);
+    sim.nvmet_ = nvmet;
     if (options.latencyMs !== undefined) sim.faults.setLatency(options.latencyMs);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -136,12 +153,28 @@ export class RdsSimulator {
     return this.router.files.localPath(routerOsPath.replace(/^\//, ''));
   }
 
+  /** Fault: the NVMe/TCP port stops serving until `nvmePortUp` (needs nvmetAddress). */
+  async nvmePortDown(port: number): Promise<void> {
+    await this.requireNvmet().portDown(port);
+  }
+
+  async nvmePortUp(port: number): Promise<void> {
+    await this.requireNvmet().portUp(port, desiredExports(await this.router.state(), this.router.store.filesRoot));
+  }
+
+  /** Stops SSH and, like an appliance going down, every NVMe/TCP export; the state keeps them. */
   async stop(): Promise<void> {
     for (const fail of this.hung) fail(new Error('simulator stopped'));
     this.hung.clear();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const client of this.connections) destroySocket(client);
     await closed;
+    await this.nvmet_?.clear();
+  }
+
+  private requireNvmet(): NvmetTarget {
+    if (!this.nvmet_) throw new Error('this simulator does not serve NVMe/TCP (start it with nvmetAddress)');
+    return this.nvmet_;
   }
 
   private accept(client: Connection, keys: ReturnType<typeof parseAuthorizedKeys>): void {
@@ -218,4 +251,11 @@ function destroySocket(client: Connection): void {
   const socket = (client as unknown as { _sock?: Socket })._sock;
   if (socket) socket.destroy();
   else client.end();
+}
+
+async function nvmetTarget(address: string, root: string): Promise<NvmetTarget> {
+  if (!(await nvmetAvailable(root))) {
+    throw new Error(`no kernel NVMe target at ${root}: load nvmet and nvmet-tcp and mount configfs, or run without an NVMe/TCP address`);
+  }
+  return new NvmetTarget(address, root);
 }

@@ -19,6 +19,7 @@ export class SimStateStore {
   private readonly mutex = new Mutex();
   private readonly lock: FileLock;
   private writes = 0;
+  private readonly followers: Array<(state: SimState) => Promise<void>> = [];
 
   private constructor(readonly dataDir: string) {
     this.lock = new FileLock(join(dataDir, '.lock'));
@@ -60,12 +61,24 @@ export class SimStateStore {
       try {
         const current = await this.read();
         const { state, result } = await fn(current, current !== undefined);
-        if (state !== undefined) await this.write(state);
+        if (state !== undefined) {
+          await this.write(state);
+          for (const follow of this.followers) await follow(state);
+        }
         return result;
       } finally {
         await release();
       }
     });
+  }
+
+  /**
+   * Calls `follow` after each write, still under the locks, so what follows the state (the kernel
+   * target's exports) changes in the same order as the state did. A failure fails the transaction's
+   * caller; the state stays written and the next write tries again.
+   */
+  onWrite(follow: (state: SimState) => Promise<void>): void {
+    this.followers.push(follow);
   }
 
   /** The state as last written; for tests and read-only helpers (no lock). */

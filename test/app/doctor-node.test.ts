@@ -12,7 +12,7 @@ import { hostNodeEnvironment } from '../../src/app/doctor/run-doctor.js';
 import { ScriptedCommandRunner } from '../fakes/scripted-command-runner.js';
 import { doctor, statuses } from '../support/doctor-harness.js';
 
-const NODE_CHECKS = ['nvme-cli present', 'nvme-tcp module loaded', 'host NQN', 'filesystem tools present', 'kubelet dir mount propagation'];
+const NODE_CHECKS = ['nvme-cli present', 'nvme-tcp module loaded', 'host NQN', 'filesystem tools present', 'kubelet dir mount propagation', 'staged volumes connected'];
 
 /** A fake host: sysfs and proc trees, a host NQN file, a kubelet dir, and scripted host programs. */
 interface FakeHost {
@@ -36,7 +36,7 @@ async function fakeHost(root: string, mountinfoOptional = 'shared:7', missing: r
   const installed = (program: string, exitCode: number) => (missing.includes(program) ? 127 : exitCode);
   const runner = new ScriptedCommandRunner().on(['nvme', 'version'], { exitCode: installed('nvme', 0), stdout: 'nvme version 2.8\nlibnvme version 1.8\n' });
   for (const tool of NODE_TOOLS) runner.on([tool.argv[0]!], { exitCode: installed(tool.argv[0]!, tool.argv[0] === 'resize2fs' ? 1 : 0) });
-  return { root, runner, env: { runner, sysRoot: join(root, 'sys'), procRoot: join(root, 'proc'), hostNqnPath: join(root, 'etc/nvme/hostnqn'), kubeletDir, timeoutMs: 5_000 } };
+  return { root, runner, env: { runner, sysRoot: join(root, 'sys'), procRoot: join(root, 'proc'), hostNqnPath: join(root, 'etc/nvme/hostnqn'), kubeletDir, nodeStateDir: join(root, 'node-state'), timeoutMs: 5_000 } };
 }
 
 describe('rds-csi doctor on a node', () => {
@@ -69,7 +69,7 @@ describe('rds-csi doctor on a node', () => {
     await writeFile(join(root, 'proc/modules'), 'nvme_fabrics 32768 0 - Live 0x0\n');
     await writeFile(host.env.hostNqnPath, 'nqn.2014-08.org.nvmexpress:uuid:00000000-0000-0000-0000-000000000000\n');
     const results = await runNodeChecks(host.env);
-    expect(statuses(results)).toEqual(['FAIL nvme-cli present', 'FAIL nvme-tcp module loaded', 'WARN host NQN', 'FAIL filesystem tools present', 'FAIL kubelet dir mount propagation']);
+    expect(statuses(results)).toEqual(['FAIL nvme-cli present', 'FAIL nvme-tcp module loaded', 'WARN host NQN', 'FAIL filesystem tools present', 'FAIL kubelet dir mount propagation', 'PASS staged volumes connected']);
     expect(results[1]?.hint).toContain('modprobe nvme-tcp');
     expect(results[2]?.detail).toMatch(/well-known placeholder/);
     expect(results[2]?.hint).toContain('nvme gen-hostnqn');
@@ -85,6 +85,38 @@ describe('rds-csi doctor on a node', () => {
     expect(results[4]).toMatchObject({ status: 'FAIL', detail: `${join(root, 'no/kubelet')} does not exist here` });
   });
 
+  it('checks every staged volume: a live controller of its own NQN and its staging mount', async () => {
+    const host = await fakeHost(root);
+    const staging = (id: string) => join(root, 'var/lib/kubelet/plugins', id, 'globalmount');
+    const record = (id: string, fsType?: string) => ({
+      volumeId: id, nqn: `nqn.2000-02.com.mikrotik:${id}`, stagingPath: staging(id), publications: [],
+      capability: { accessMode: 'SINGLE_NODE_WRITER', accessType: fsType ? { kind: 'mount', fsType, mountFlags: [] } : { kind: 'block' } },
+      ...(fsType ? { fsType } : {}),
+    });
+    await mkdir(join(root, 'node-state'), { recursive: true });
+    for (const r of [record('pvc-ok', 'ext4'), record('pvc-block'), record('pvc-reconnecting', 'ext4'), record('pvc-gone', 'xfs')]) {
+      await writeFile(join(root, 'node-state', `${r.volumeId}.json`), JSON.stringify(r));
+    }
+    const controller = async (name: string, id: string, state: string) => {
+      await mkdir(join(root, 'sys/class/nvme', name), { recursive: true });
+      await writeFile(join(root, 'sys/class/nvme', name, 'subsysnqn'), `nqn.2000-02.com.mikrotik:${id}\n`);
+      await writeFile(join(root, 'sys/class/nvme', name, 'state'), `${state}\n`);
+    };
+    await controller('nvme0', 'pvc-ok', 'live');
+    await controller('nvme1', 'pvc-block', 'live');
+    await controller('nvme2', 'pvc-reconnecting', 'connecting');
+    await writeFile(join(root, 'proc/self/mountinfo'), [staging('pvc-ok'), staging('pvc-reconnecting')].map((p, i) => `${100 + i} 22 259:${i} / ${p} rw - ext4 /dev/nvme${i}n1 rw\n`).join(''));
+    const broken = (await runNodeChecks(host.env))[5]!;
+    expect(broken.status).toBe('FAIL');
+    expect(broken.detail).toContain('pvc-reconnecting: nvme2 is connecting (nqn.2000-02.com.mikrotik:pvc-reconnecting)');
+    expect(broken.detail).toContain('pvc-gone: no NVMe controller of nqn.2000-02.com.mikrotik:pvc-gone');
+    expect(broken.detail).toContain(`pvc-gone: not mounted at ${staging('pvc-gone')}`);
+    expect(broken.detail).not.toMatch(/pvc-ok|pvc-block/);
+    await rm(join(root, 'node-state', 'pvc-reconnecting.json'));
+    await rm(join(root, 'node-state', 'pvc-gone.json'));
+    expect((await runNodeChecks(host.env))[5]).toMatchObject({ status: 'PASS', detail: '2 staged volume(s), each with a live NVMe/TCP controller and its staging mount' });
+  });
+
   it('runs the node checks in node mode only, with the kubelet dir from --kubelet-dir', async () => {
     const host = await fakeHost(root);
     const results = await doctor(['--mode', 'node', '--node-id', 'node-a', '--kubelet-dir', `${host.env.kubeletDir}/`], { node: host.env });
@@ -94,7 +126,7 @@ describe('rds-csi doctor on a node', () => {
 
   it('on this machine: the real host programs and files, the nvme-tcp verdict matching the kernel', async () => {
     const env = hostNodeEnvironment(new SpawnCommandRunner(DEFAULT_COMMAND_RUNNER_SETTINGS));
-    const results = await runNodeChecks({ ...env, kubeletDir: root });
+    const results = await runNodeChecks({ ...env, kubeletDir: root, nodeStateDir: join(root, 'node-state') });
     expect(results.map((r) => r.name)).toEqual(NODE_CHECKS);
     const modules = await readFile('/proc/modules', 'utf8').catch(() => '');
     const loaded = existsSync('/sys/module/nvme_tcp') || modules.split('\n').some((l) => l.startsWith('nvme_tcp '));

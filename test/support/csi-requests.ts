@@ -10,6 +10,12 @@ import {
   GetCapacityRequest,
   ListSnapshotsRequest,
   ListVolumesRequest,
+  NodeExpandVolumeRequest,
+  NodeGetVolumeStatsRequest,
+  NodePublishVolumeRequest,
+  NodeStageVolumeRequest,
+  NodeUnpublishVolumeRequest,
+  NodeUnstageVolumeRequest,
   ValidateVolumeCapabilitiesRequest,
   VolumeCapability_AccessMode_Mode as Mode,
   type VolumeCapability,
@@ -44,4 +50,16 @@ export const req = {
   snapshot: (name: string, sourceVolumeId: string) => CreateSnapshotRequest.fromPartial({ name, sourceVolumeId }),
   deleteSnapshot: (snapshotId: string) => DeleteSnapshotRequest.fromPartial({ snapshotId }),
   listSnapshots: (over: Partial<ListSnapshotsRequest> = {}) => ListSnapshotsRequest.fromPartial(over),
+};
+
+export const nodeReq = {
+  stage: (volumeId: string, stagingTargetPath: string, volumeCapability: VolumeCapability, contexts: { volumeContext: Record<string, string>; publishContext: Record<string, string> }) =>
+    NodeStageVolumeRequest.fromPartial({ volumeId, stagingTargetPath, volumeCapability, ...contexts }),
+  unstage: (volumeId: string, stagingTargetPath: string) => NodeUnstageVolumeRequest.fromPartial({ volumeId, stagingTargetPath }),
+  publish: (volumeId: string, stagingTargetPath: string, targetPath: string, volumeCapability: VolumeCapability, readonly = false) =>
+    NodePublishVolumeRequest.fromPartial({ volumeId, stagingTargetPath, targetPath, volumeCapability, readonly }),
+  unpublish: (volumeId: string, targetPath: string) => NodeUnpublishVolumeRequest.fromPartial({ volumeId, targetPath }),
+  stats: (volumeId: string, volumePath: string) => NodeGetVolumeStatsRequest.fromPartial({ volumeId, volumePath }),
+  expand: (volumeId: string, volumePath: string, requiredBytes: bigint) =>
+    NodeExpandVolumeRequest.fromPartial({ volumeId, volumePath, capacityRange: { requiredBytes, limitBytes: 0n } }),
 };

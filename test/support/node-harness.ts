@@ -1,11 +1,5 @@
 import { join } from 'node:path';
 import {
-  NodeExpandVolumeRequest,
-  NodeGetVolumeStatsRequest,
-  NodePublishVolumeRequest,
-  NodeStageVolumeRequest,
-  NodeUnpublishVolumeRequest,
-  NodeUnstageVolumeRequest,
   type ControllerPublishVolumeResponse,
   type CreateVolumeResponse,
   type VolumeCapability,
@@ -39,17 +33,7 @@ export async function provision(t: DriverUnderTest, name: string, capability: Vo
   return { volumeContext: created.volume!.volumeContext, publishContext: published.publishContext };
 }
 
-export const nodeReq = {
-  stage: (volumeId: string, stagingTargetPath: string, volumeCapability: VolumeCapability, contexts: { volumeContext: Record<string, string>; publishContext: Record<string, string> }) =>
-    NodeStageVolumeRequest.fromPartial({ volumeId, stagingTargetPath, volumeCapability, ...contexts }),
-  unstage: (volumeId: string, stagingTargetPath: string) => NodeUnstageVolumeRequest.fromPartial({ volumeId, stagingTargetPath }),
-  publish: (volumeId: string, stagingTargetPath: string, targetPath: string, volumeCapability: VolumeCapability, readonly = false) =>
-    NodePublishVolumeRequest.fromPartial({ volumeId, stagingTargetPath, targetPath, volumeCapability, readonly }),
-  unpublish: (volumeId: string, targetPath: string) => NodeUnpublishVolumeRequest.fromPartial({ volumeId, targetPath }),
-  stats: (volumeId: string, volumePath: string) => NodeGetVolumeStatsRequest.fromPartial({ volumeId, volumePath }),
-  expand: (volumeId: string, volumePath: string, requiredBytes: bigint) =>
-    NodeExpandVolumeRequest.fromPartial({ volumeId, volumePath, capacityRange: { requiredBytes, limitBytes: 0n } }),
-};
+export { nodeReq } from './csi-requests.js';
 
 /** CAP_SYS_RESOURCE (bit 24): ext4 online resize needs it; some sandboxes (this CI) withhold it. */
 export async function hasCapSysResource(): Promise<boolean> {

@@ -5,8 +5,11 @@ import type { FsType } from '../../ports/filesystems.js';
 /**
  * Mount options a volume may ask for. Only options that restrict or tune are admitted; those that lift
  * a restriction (`suid`, `dev`, `exec`), change the mount's nature (`bind`, `remount`, `move`, `loop`)
- * or point elsewhere (`context=`, `uid=`) are refused. Nothing is added implicitly: no forced `noexec`,
- * which breaks workloads that run programs from their volume.
+ * or point elsewhere (`context=`, `uid=`) are refused. Only one option is ever added: `nouuid` on
+ * XFS, because a restored snapshot or a clone carries its source's file system UUID and XFS refuses to
+ * mount a UUID that is already mounted on the node (seen on a real NVMe/TCP stack: the restore of a
+ * volume whose source is staged on the same node failed to stage). No forced `noexec`, which breaks
+ * workloads that run programs from their volume.
  */
 const PER_MOUNT = ['nosuid', 'nodev', 'noexec', 'noatime', 'nodiratime', 'relatime', 'strictatime', 'lazytime', 'nolazytime'];
 const COMMON = [...PER_MOUNT, 'ro', 'rw', 'sync', 'async', 'discard', 'nodiscard', 'defaults'];
@@ -24,7 +27,8 @@ const BY_TYPE: Record<FsType, ReadonlySet<string>> = {
 export function mountOptionsFor(fsType: FsType, options: readonly string[]): string[] {
   const allowed = BY_TYPE[fsType];
   const accepted = dedupe(options, (o) => allowed.has(o) || (fsType !== 'xfs' && EXT_COMMIT.test(o)), fsType);
-  return accepted.filter((o) => o !== 'defaults');
+  const result = accepted.filter((o) => o !== 'defaults');
+  return fsType === 'xfs' && !result.includes('nouuid') ? [...result, 'nouuid'] : result;
 }
 
 /** Validated extra options for a bind mount: per-mount flags only (`ro` comes from the readonly flag). */

@@ -123,10 +123,22 @@ export class NvmeCliInitiator implements NvmeInitiator {
     return (await this.list(signal)).some((s) => s.nqn === nqn);
   }
 
+  /**
+   * Disconnects and then verifies in sysfs that no controller of exactly this NQN is left: only then
+   * is the disconnect done. nvme-cli's exit code alone is not trusted either way.
+   */
   private async runDisconnect(nqn: string, signal?: AbortSignal): Promise<void> {
     assertManagedNqn(nqn, this.prefix, 'disconnect');
     const result = await this.runner.run(['nvme', 'disconnect', '-n', nqn], { timeoutMs: this.settings.commandTimeoutMs, signal });
-    if (result.exitCode !== 0 && (await this.isConnected(nqn, signal))) throw this.failure('nvme disconnect', result);
+    const deadline = this.clock.now() + this.settings.disconnectWaitMs;
+    let left = await this.resolver.controllersOf(nqn);
+    while (left.length > 0 && this.clock.now() < deadline) {
+      await this.clock.sleep(this.settings.devicePollMs, signal);
+      left = await this.resolver.controllersOf(nqn);
+    }
+    if (left.length === 0) return;
+    if (result.exitCode !== 0) throw this.failure('nvme disconnect', result);
+    throw new HostCommandError('nvme disconnect', 0, `reported success, but controller ${left.join(', ')} of ${nqn} is still present after ${this.settings.disconnectWaitMs} ms`);
   }
 
   private async waitForDevice(nqn: string, waitMs: number, signal?: AbortSignal): Promise<string | undefined> {

@@ -13,6 +13,8 @@ export interface NvmeCliSettings {
   /** How long connect waits for the namespace's block device to appear, polling every `devicePollMs`. */
   readonly deviceWaitMs: number;
   readonly devicePollMs: number;
+  /** How long a disconnect gets for the kernel to remove the subsystem's controllers (sysfs). */
+  readonly disconnectWaitMs: number;
   /** How long an already connected subsystem gets to show its device before it counts as an orphan. */
   readonly existingDeviceGraceMs: number;
 }
@@ -27,4 +29,5 @@ export const DEFAULT_NVME_CLI_SETTINGS: Omit<NvmeCliSettings, 'managedNqnPrefix'
   deviceWaitMs: 30_000,
   devicePollMs: 250,
   existingDeviceGraceMs: 2_000,
+  disconnectWaitMs: 10_000,
 };

@@ -24,6 +24,7 @@ export const CHECK = {
   hostNqn: 'host NQN',
   fsTools: 'filesystem tools present',
   propagation: 'kubelet dir mount propagation',
+  stagedVolumes: 'staged volumes connected',
 } as const;
 
 export const pass = (name: string, detail: string): CheckResult => ({ status: 'PASS', name, detail });

@@ -1,12 +1,15 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readBoundedFile } from '../../adapters/mount/bounded-file-read.js';
+import { parseMountinfo } from '../../adapters/mount/mountinfo-parser.js';
+import { FileNodeVolumeStore } from '../../adapters/node-state/file-node-volume-store.js';
 import type { CommandRunner } from '../../ports/command-runner.js';
 import { CHECK, fail, pass, warn } from './doctor-check.js';
 import type { CheckResult } from './doctor-check.js';
 import { NODE_TOOLS, NOT_INSTALLED, evaluateTools } from './fs-tools-check.js';
 import { evaluateHostNqn } from './host-nqn-check.js';
 import { evaluatePropagation } from './mount-propagation-check.js';
+import { evaluateStagedVolumes } from './staged-volumes-check.js';
 
 /** Where the node checks look; tests point the roots at fake trees and script the runner. */
 export interface NodeCheckEnvironment {
@@ -15,6 +18,8 @@ export interface NodeCheckEnvironment {
   readonly procRoot: string;
   readonly hostNqnPath: string;
   readonly kubeletDir: string;
+  /** The node plugin's records of what it staged (--node-state-dir). */
+  readonly nodeStateDir: string;
   /** Limit for each host command and file read. */
   readonly timeoutMs: number;
 }
@@ -22,7 +27,26 @@ export interface NodeCheckEnvironment {
 const MAX_MOUNTINFO_BYTES = 16 * 1024 * 1024;
 
 export async function runNodeChecks(env: NodeCheckEnvironment): Promise<CheckResult[]> {
-  return [await nvmeCli(env), await nvmeTcpModule(env), await hostNqn(env), await tools(env), await propagation(env)];
+  return [await nvmeCli(env), await nvmeTcpModule(env), await hostNqn(env), await tools(env), await propagation(env), await stagedVolumes(env)];
+}
+
+async function stagedVolumes(env: NodeCheckEnvironment): Promise<CheckResult> {
+  try {
+    const records = await new FileNodeVolumeStore({ directory: env.nodeStateDir }).list();
+    const classDir = join(env.sysRoot, 'class/nvme');
+    const names = await readdir(classDir).catch(() => [] as string[]);
+    const controllers = await Promise.all(
+      names.map(async (name) => ({
+        name,
+        nqn: (await readFile(join(classDir, name, 'subsysnqn'), 'utf8').catch(() => '')).trim(),
+        state: (await readFile(join(classDir, name, 'state'), 'utf8').catch(() => 'unknown')).trim(),
+      })),
+    );
+    const mountinfo = await readBoundedFile(join(env.procRoot, 'self/mountinfo'), { timeoutMs: env.timeoutMs, maxBytes: MAX_MOUNTINFO_BYTES });
+    return evaluateStagedVolumes(records, controllers, new Set(parseMountinfo(mountinfo).map((m) => m.mountPoint)));
+  } catch (error) {
+    return fail(CHECK.stagedVolumes, `cannot read the node's volume records or NVMe state: ${(error as Error).message}`, 'run doctor with the node plugin\'s --node-state-dir, inside its container');
+  }
 }
 
 async function nvmeCli(env: NodeCheckEnvironment): Promise<CheckResult> {

@@ -10,8 +10,8 @@ import { runRdsChecks } from './rds-checks.js';
 export interface DoctorEnvironment {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly hostname: string;
-  /** The node checks' surroundings; the kubelet directory comes from the configuration. */
-  readonly node: Omit<NodeCheckEnvironment, 'kubeletDir'>;
+  /** The node checks' surroundings; the kubelet and node state directories come from the configuration. */
+  readonly node: Omit<NodeCheckEnvironment, 'kubeletDir' | 'nodeStateDir'>;
   /** Bound for the SSH connect and for each RouterOS command. */
   readonly rdsTimeoutMs: number;
 }
@@ -41,7 +41,7 @@ export async function runDoctor(argv: readonly string[], environment: DoctorEnvi
 async function checksFor(config: Config, pinMissing: boolean, environment: DoctorEnvironment): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   if (config.mode !== 'node') results.push(...(await runRdsChecks(config, { pinMissing, timeoutMs: environment.rdsTimeoutMs })));
-  if (config.mode !== 'controller') results.push(...(await runNodeChecks({ ...environment.node, kubeletDir: config.node.kubeletDir })));
+  if (config.mode !== 'controller') results.push(...(await runNodeChecks({ ...environment.node, kubeletDir: config.node.kubeletDir, nodeStateDir: config.node.stateDir })));
   // Configuration problems found while checking (unreadable key file, …) are listed with the others.
   return [...results.filter((r) => r.name === CHECK.config), ...results.filter((r) => r.name !== CHECK.config)];
 }

@@ -24,6 +24,11 @@ describe('mount option whitelist', () => {
     expect(mountOptionsFor('ext4', ['defaults'])).toEqual([]);
   });
 
+  it('mounts XFS with nouuid always: a restore or clone shares its source\'s UUID on the same node', () => {
+    expect(mountOptionsFor('xfs', [])).toEqual(['nouuid']);
+    expect(mountOptionsFor('xfs', ['noatime'])).toEqual(['noatime', 'nouuid']);
+  });
+
   it.each(['suid', 'dev', 'exec', 'bind', 'remount', 'loop', 'uid=0', 'context=system_u', 'ro,suid', 'noatime ', ''])(
     'refuses %j, naming it',
     (option) => {

@@ -149,6 +149,18 @@ describe('NvmeCliInitiator specifics', () => {
     await expect(w.initiator.disconnect(target.nqn)).rejects.toThrow(/nvme disconnect failed with exit code 1: Failed to disconnect/);
   });
 
+  it('does not trust a disconnect that exits 0 while the controller of that NQN is still there', async () => {
+    const target = w.target(1);
+    const other = w.target(2);
+    await w.initiator.connect(target);
+    await w.initiator.connect(other);
+    w.host.runner.once(['nvme', 'disconnect'], { exitCode: 0 });
+    const slow = new NvmeCliInitiator(w.host.runner, new SystemClock(), w.logger, { ...w.settings, disconnectWaitMs: 200 });
+    await expect(slow.disconnect(target.nqn)).rejects.toThrow(`controller nvme0 of ${target.nqn} is still present after 200 ms`);
+    await w.initiator.disconnect(target.nqn);
+    expect((await w.initiator.list()).map((s) => s.nqn)).toEqual([other.nqn]);
+  });
+
   it('refuses to start without a managed NQN prefix', () => {
     expect(() => new NvmeCliInitiator(w.host.runner, new SystemClock(), w.logger, { ...w.settings, managedNqnPrefix: '' })).toThrow(
       InvalidArgumentError,

@@ -1,0 +1,27 @@
+import { GuestVm } from '../support/guest-vm.js';
+import { BUILT_BUNDLE, NODE } from '../support/built-driver.js';
+
+/** One line of a guest scenario's report. */
+export interface Step {
+  readonly step: string;
+  readonly [detail: string]: unknown;
+}
+
+/**
+ * Runs a scenario of the bundled guest-scenario entry in the guest and returns its steps by name.
+ * A scenario that fails throws with its error line (which carries the driver's log).
+ */
+export async function scenario(vm: GuestVm, args: string, timeoutSec = 400): Promise<Map<string, Step>> {
+  const result = await vm.run(`${NODE} --enable-source-maps ${BUILT_BUNDLE}/guest-scenario.mjs ${args}`, timeoutSec);
+  const steps = result.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Step);
+  const byName = new Map(steps.map((s) => [s.step, s]));
+  if (result.code !== 0 || !byName.has('done')) {
+    const error = byName.get('error');
+    throw new Error(`guest scenario "${args}" failed (exit ${result.code}): ${String(error?.['message'] ?? '')}\n${result.stderr}\n${String(error?.['driverLog'] ?? '')}`);
+  }
+  return byName;
+}
+
+export async function bootGuest(): Promise<GuestVm> {
+  return GuestVm.boot({ bootTimeoutMs: 120_000 });
+}

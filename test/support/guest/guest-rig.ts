@@ -1,0 +1,162 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { RdsSimulator } from '../../../simulator/rds-simulator.js';
+import { generateEd25519KeyPair, generateHostKeyText } from '../../../simulator/sim-ssh-keys.js';
+import { CsiClient } from '../csi-client.js';
+
+/**
+ * Inside the NVMe/TCP guest: the RDS simulator in this process, exporting over the kernel target on
+ * 127.0.0.1:4420, and the real driver (`rds-csi serve --mode all`, nvme-cli initiator) as a child
+ * process talking to it over SSH, reached through its CSI socket. Everything lives under /tmp, the
+ * guest's tmpfs.
+ */
+export const NVME_PORT = 4420;
+export const NODE_ID = 'guest';
+const run = promisify(execFile);
+const bundleDir = dirname(fileURLToPath(import.meta.url));
+
+export class GuestRig {
+  client!: CsiClient;
+  private driver: ChildProcess | undefined;
+  private driverLog = '';
+
+  private constructor(
+    readonly dir: string,
+    private sim: RdsSimulator,
+    private readonly keys: { client: { private: string; public: string }; host: string },
+    private readonly extraFlags: string[],
+  ) {}
+
+  static async start(options: { ctrlLossTmo?: number; extraFlags?: string[] } = {}): Promise<GuestRig> {
+    const dir = '/tmp/rig';
+    await mkdir(join(dir, 'keys'), { recursive: true, mode: 0o700 });
+    const keys = { client: generateEd25519KeyPair(), host: generateHostKeyText() };
+    await writeFile(join(dir, 'keys/id_ed25519'), keys.client.private, { mode: 0o600 });
+    const sim = await startSimulator(dir, keys);
+    const rig = new GuestRig(dir, sim, keys, options.extraFlags ?? []);
+    await rig.startDriver();
+    return rig;
+  }
+
+  get simulator(): RdsSimulator {
+    return this.sim;
+  }
+
+  async startDriver(): Promise<void> {
+    const socket = join(this.dir, 'csi.sock');
+    const flags = [
+      'serve', '--mode', 'all', '--endpoint', `unix://${socket}`, '--node-id', NODE_ID,
+      '--rds-address', '127.0.0.1', '--rds-port', String(this.sim.port), '--rds-user', 'admin',
+      '--rds-key-file', join(this.dir, 'keys/id_ed25519'), '--rds-host-key', this.sim.hostKeyFingerprint(),
+      '--volume-base-path', '/storage-pool/csi', '--nvme-address', '127.0.0.1', '--nvme-port', String(NVME_PORT),
+      '--attachment-store', 'memory', '--node-state-dir', join(this.dir, 'node-state'), '--kubelet-dir', join(this.dir, 'kubelet'),
+      '--log-level', 'debug', ...this.extraFlags,
+    ];
+    const child = spawn(process.execPath, ['--enable-source-maps', join(bundleDir, 'rds-csi.mjs'), ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (d: Buffer) => (this.driverLog += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (this.driverLog += d.toString()));
+    this.driver = child;
+    this.client = new CsiClient(socket);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`the driver exited (${child.exitCode}):\n${this.driverLog}`);
+      try {
+        await this.client.call(this.client.identity, 'probe', {}, 2_000);
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw new Error(`the driver did not answer Probe: ${(error as Error).message}\n${this.driverLog}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+
+  /** SIGKILL of the driver: no cleanup of its own runs. */
+  async killDriver(): Promise<void> {
+    this.client.close();
+    const child = this.driver!;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async stopDriver(): Promise<void> {
+    this.client.close();
+    const child = this.driver!;
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+
+  /** The RDS goes down (SSH and every export) and comes back with its state, as after a reboot. */
+  async restartRds(downMs: number): Promise<void> {
+    const port = this.sim.port;
+    await this.sim.stop();
+    await new Promise((r) => setTimeout(r, downMs));
+    this.sim = await startSimulator(this.dir, this.keys, port);
+  }
+
+  log(): string {
+    return this.driverLog;
+  }
+
+  async stop(): Promise<void> {
+    await this.stopDriver().catch(() => undefined);
+    await this.sim.stop();
+  }
+}
+
+async function startSimulator(dir: string, keys: { client: { public: string }; host: string }, port = 0): Promise<RdsSimulator> {
+  return RdsSimulator.start({
+    dataDir: join(dir, 'rds'),
+    poolSizeBytes: 64 * 1024 ** 3,
+    host: '127.0.0.1',
+    port,
+    hostKey: keys.host,
+    authorizedKeys: [keys.client.public],
+    nvmetAddress: '127.0.0.1',
+  });
+}
+
+/** Runs a host command in the guest; a failure carries its output. */
+export async function sh(command: string, args: readonly string[]): Promise<string> {
+  try {
+    return (await run(command, [...args], { maxBuffer: 16 * 1024 * 1024 })).stdout;
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${command} ${args.join(' ')} failed: ${e.stderr ?? ''}${e.stdout ?? ''}${e.message}`);
+  }
+}
+
+/** NQNs of the NVMe controllers connected in this guest (sysfs; no nvme-cli parsing). */
+export async function connectedNqns(): Promise<string[]> {
+  const { readFile } = await import('node:fs/promises');
+  const names = await readdir('/sys/class/nvme').catch(() => [] as string[]);
+  const nqns = await Promise.all(names.map((n) => readFile(`/sys/class/nvme/${n}/subsysnqn`, 'utf8').then((t) => t.trim(), () => '')));
+  return nqns.filter((n) => n !== '');
+}
+
+/** Mount points under `prefix` (findmnt over /proc/self/mountinfo). */
+export async function mountsUnder(prefix: string): Promise<string[]> {
+  const out = await sh('findmnt', ['-rn', '-o', 'TARGET']);
+  return out.split('\n').filter((t) => t.startsWith(prefix));
+}
+
+/** A reproducible pattern of `bytes` bytes, and its sha256. */
+export function pattern(seed: string, bytes: number): { data: Buffer; sha256: string } {
+  const data = Buffer.alloc(bytes);
+  let block = createHash('sha256').update(seed).digest();
+  for (let at = 0; at < bytes; at += block.length) {
+    block.copy(data, at);
+    block = createHash('sha256').update(block).digest();
+  }
+  return { data, sha256: createHash('sha256').update(data).digest('hex') };
+}
+
+export function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
