@@ -103,7 +103,7 @@ export async function controllerHarness(options: ControllerHarnessOptions = {}) 
     metrics,
     settings,
     controllerSettings: s,
-    createVolume: new CreateVolume(locks, backend, s, logger),
+    createVolume: new CreateVolume(locks, backend, s, logger, events),
     deleteVolume: new DeleteVolume(locks, backend, repository, s, logger),
     publish: new PublishVolume(locks, repository, backend, nodes, clock, logger, settings, s),
     unpublish: new UnpublishVolume(locks, repository, logger, settings),
