@@ -8,7 +8,11 @@ export type VolumeId = string & { readonly [volumeIdBrand]: true };
 /** A node identifier as reported by the node plugin (a Kubernetes node name in practice). */
 export type NodeId = string & { readonly [nodeIdBrand]: true };
 
-export const VOLUME_ID_MAX_LENGTH = 128;
+/**
+ * The longest volume ID whose NQN (nqn.2000-02.com.mikrotik:<id>) fits the 223 bytes NVMe allows:
+ * the longest the Go driver could create, so every volume it made is addressable here.
+ */
+export const VOLUME_ID_MAX_LENGTH = 198;
 export const NODE_ID_MAX_LENGTH = 256;
 
 // Letters, digits, '-', '.', '_' only; must not start with '.' or '-' so it can never read as a

@@ -20,25 +20,11 @@ export function parseNqn(value: string, field = 'NQN'): Nqn {
 }
 
 /**
- * The NQN a volume is exported under. NQNs are lower case: a lower-case ID maps as the Go driver maps
- * it (prefix + ID). An ID with capitals gets a ':'-separated digest of its exact spelling appended, so
- * IDs that differ only in case never share an NQN; ':' never occurs in a volume ID, so these NQNs never
- * collide with a lower-case ID's.
+ * The NQN a volume is exported under: the prefix and the ID in lower case, as the Go driver derives
+ * it (NQNs are lower case), so volumes it created keep their NQN. IDs that differ only in case share
+ * an NQN, as they did there; CreateVolume refuses the second of such a pair (the provisioner's names,
+ * pvc-<uuid>, are lower case and never meet this).
  */
 export function nqnForVolume(volumeId: VolumeId, prefix = MIKROTIK_NQN_PREFIX): Nqn {
-  const lower = volumeId.toLowerCase();
-  return parseNqn(lower === volumeId ? `${prefix}${lower}` : `${prefix}${lower}:${caseDigest(volumeId)}`);
-}
-
-/** Two FNV-1a 32-bit hashes with different offsets: 16 hex digits, pure and deterministic. */
-function caseDigest(text: string): string {
-  const fnv = (seed: number) => {
-    let h = seed >>> 0;
-    for (let i = 0; i < text.length; i += 1) {
-      h ^= text.charCodeAt(i);
-      h = Math.imul(h, 0x01000193) >>> 0;
-    }
-    return h.toString(16).padStart(8, '0');
-  };
-  return fnv(0x811c9dc5) + fnv(0x050c5d1f);
+  return parseNqn(`${prefix}${volumeId.toLowerCase()}`);
 }

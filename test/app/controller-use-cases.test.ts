@@ -43,9 +43,20 @@ describe('controller use cases', () => {
       expect(v.volumeId).toBe('pvc-0b6c3f8e-7d3c-4c2e-9a51-2f4c1d8e9b10');
       expect(v.volumeContext).toMatchObject({
         nqn: 'nqn.2000-02.com.mikrotik:pvc-0b6c3f8e-7d3c-4c2e-9a51-2f4c1d8e9b10',
-        nvmeAddress: '10.0.0.2', nvmePort: '4420', volumePath: '/storage-pool/csi', rdsAddress: '10.0.0.1',
+        nvmeAddress: '10.0.0.2', nvmePort: '4420', volumePath: '/storage-pool/csi/pvc-0b6c3f8e-7d3c-4c2e-9a51-2f4c1d8e9b10.img', rdsAddress: '10.0.0.1',
         'csi.storage.k8s.io/pvc/name': 'data', 'csi.storage.k8s.io/pvc/namespace': 'db',
       });
+    });
+
+    it('posts one warning event on the PVC naming the Go keys it ignored, and none for a clean class', async () => {
+      const pvc = { 'csi.storage.k8s.io/pvc/name': 'data', 'csi.storage.k8s.io/pvc/namespace': 'db' };
+      await c.createVolume.execute(create('go-sc', { parameters: { ...pvc, rdsAddress: '10.0.0.1', sshPort: '22', nqnPrefix: 'nqn.2000-02.com.mikrotik' } }));
+      expect(c.events.events).toHaveLength(1);
+      expect(c.events.events[0]).toMatchObject({ pvc: { name: 'data', namespace: 'db' }, type: 'Warning', reason: 'StorageClassParametersIgnored' });
+      expect(c.events.events[0]!.message).toMatch(/rdsAddress \(.*\); sshPort \(.*--rds-port.*\); nqnPrefix \(/);
+      await c.createVolume.execute(create('go-sc', { parameters: { ...pvc, rdsAddress: '10.0.0.1', sshPort: '22' } }));
+      await c.createVolume.execute(create('clean', { parameters: pvc }));
+      expect(c.events.events).toHaveLength(1);
     });
 
     it('is idempotent by name and refuses an incompatible repeat', async () => {
@@ -55,10 +66,10 @@ describe('controller use cases', () => {
       await expect(c.createVolume.execute(create('vol-1', { parameters: { nvmePort: '4421' } }))).rejects.toThrow(/port 4420/);
     });
 
-    it('derives a stable safe ID for names that are not valid IDs', async () => {
+    it('derives the Go driver\'s pvc-<uuid5> ID, stable across retries, for names it would not use verbatim', async () => {
       const name = 'my volume/ä'.repeat(10);
       const a = await c.createVolume.execute(create(name));
-      expect(a.volumeId).toMatch(/^csi-[0-9a-f]{32}$/);
+      expect(a.volumeId).toMatch(/^pvc-[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect((await c.createVolume.execute(create(name))).volumeId).toBe(a.volumeId);
     });
 

@@ -60,6 +60,8 @@ export interface ControllerHarnessOptions {
   readonly waitMs?: number;
   readonly writeTries?: number;
   readonly graceMs?: number;
+  /** The controller's settings; TEST_SETTINGS by default. */
+  readonly settings?: ControllerSettings;
   /** Load the records before returning (default true). */
   readonly sync?: boolean;
 }
@@ -87,7 +89,7 @@ export async function controllerHarness(options: ControllerHarnessOptions = {}) 
   const locks = new KeyedMutexLockManager({ waitMs: settings.waitMs });
   const events = new RecordingEventRecorder();
   const metrics = new RecordingMetrics();
-  const s = TEST_SETTINGS;
+  const s = options.settings ?? TEST_SETTINGS;
   if (options.sync !== false) await repository.sync();
   const reconcile = new ReconcileAttachments(leadership, orchestrator, repository, locks, clock, logger, settings);
   return {
@@ -103,7 +105,7 @@ export async function controllerHarness(options: ControllerHarnessOptions = {}) 
     metrics,
     settings,
     controllerSettings: s,
-    createVolume: new CreateVolume(locks, backend, s, logger),
+    createVolume: new CreateVolume(locks, backend, s, logger, events),
     deleteVolume: new DeleteVolume(locks, backend, repository, s, logger),
     publish: new PublishVolume(locks, repository, backend, nodes, clock, logger, settings, s),
     unpublish: new UnpublishVolume(locks, repository, logger, settings),

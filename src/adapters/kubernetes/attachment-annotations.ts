@@ -53,9 +53,14 @@ export function encodeAnnotations(driverName: string, state: AttachmentState): R
   };
   return {
     [keys.node]: primary.nodeId,
-    [keys.at]: new Date(primary.attachedAt).toISOString(),
+    [keys.at]: goMicroTime(primary.attachedAt),
     [keys.all]: JSON.stringify(all),
   };
+}
+
+/** A time as the Go driver writes attached-at: RFC 3339 with six fraction digits (metav1.RFC3339Micro), UTC. */
+export function goMicroTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
 export type DecodeResult =
@@ -63,9 +68,12 @@ export type DecodeResult =
   | { readonly kind: 'state'; readonly state: AttachmentState; readonly warning?: string };
 
 /**
- * Reads our annotations back. The JSON key wins; without it (a PV annotated by the Go driver) the
- * single attached node is taken with its mode inferred from the PV spec. Malformed values never
- * throw: the JSON is ignored with a warning and the Go keys are used.
+ * Reads our annotations back. The Go keys are the record both drivers keep; the JSON adds what they
+ * cannot hold (more nodes, modes) and is trusted only while it agrees with them: same primary node,
+ * same time to the millisecond. The Go driver rewrites and deletes the Go keys but never touches the
+ * JSON, so after a spell under it a disagreeing or orphaned JSON is stale and ignored (with a
+ * warning). Without usable JSON, the single node of the Go keys is taken with its mode inferred from
+ * the PV spec. Malformed values never throw.
  */
 export function decodeAnnotations(
   driverName: string,
@@ -76,12 +84,14 @@ export function decodeAnnotations(
   const keys = annotationKeys(driverName);
   const json = annotations?.[keys.all];
   let warning: string | undefined;
+  const nodeValue = annotations?.[keys.node];
   if (json !== undefined) {
     const state = parseJson(volumeId, json);
-    if (state) return { kind: 'state', state };
-    warning = `annotation ${keys.all} is malformed; fell back to ${keys.node}`;
+    if (state && agreesWithGoKeys(state, nodeValue, annotations?.[keys.at])) return { kind: 'state', state };
+    warning = state
+      ? `annotation ${keys.all} disagrees with ${keys.node}/${keys.at} (they changed without it, as the Go driver does); used those`
+      : `annotation ${keys.all} is malformed; fell back to ${keys.node}`;
   }
-  const nodeValue = annotations?.[keys.node];
   const none: DecodeResult = warning ? { kind: 'none', warning } : { kind: 'none' };
   if (!nodeValue) return none;
   let nodeId;
@@ -94,6 +104,11 @@ export function decodeAnnotations(
   const usage = usageFromHint(hint);
   const node: NodeAttachment = { nodeId, attachedAt: Number.isNaN(at) ? 0 : at, ...usage, inferred: true };
   return { kind: 'state', state: { volumeId, nodes: [node] }, ...(warning ? { warning } : {}) };
+}
+
+function agreesWithGoKeys(state: AttachmentState, node: string | undefined, at: string | undefined): boolean {
+  const primary = state.nodes[0];
+  return primary !== undefined && primary.nodeId === node && at !== undefined && Date.parse(at) === primary.attachedAt;
 }
 
 /** The most likely CSI usage of a PV, from its Kubernetes access modes. */

@@ -105,7 +105,8 @@ export class InMemoryStorageBackend implements StorageBackend {
 
   async listSnapshots(basePath?: BasePath): Promise<SnapshotInfo[]> {
     this.touch();
-    return [...this.snapshots.values()].filter((s) => !basePath || directoryOf(s.filePath) === basePath);
+    // Within basePath, sub-directories included, as the RouterOS backend lists them.
+    return [...this.snapshots.values()].filter((s) => !basePath || `${directoryOf(s.filePath)}/`.startsWith(`${basePath}/`));
   }
 
   async deleteSnapshot(id: VolumeId): Promise<void> {

@@ -28,15 +28,18 @@ export function nvmeConnectArgs(target: NvmeTarget, hostNqn?: string): string[] 
     '-n',
     parseNqn(target.nqn, 'NVMe subsystem NQN'),
   ];
-  if (target.ctrlLossTmo !== undefined) argv.push('-l', String(integer(target.ctrlLossTmo, 'ctrlLossTmo', -1, 31_536_000)));
-  if (target.reconnectDelay !== undefined) argv.push('-c', String(integer(target.reconnectDelay, 'reconnectDelay', 1, 3600)));
-  if (target.keepAliveTmo !== undefined) argv.push('-k', String(integer(target.keepAliveTmo, 'keepAliveTmo', 1, 3600)));
+  // Bounds are the Go driver's (no upper bound there beyond nvme-cli's C int), since PVs it made carry them.
+  if (target.ctrlLossTmo !== undefined) argv.push('-l', String(integer(target.ctrlLossTmo, 'ctrlLossTmo', -1, C_INT_MAX)));
+  if (target.reconnectDelay !== undefined) argv.push('-c', String(integer(target.reconnectDelay, 'reconnectDelay', 1, C_INT_MAX)));
+  if (target.keepAliveTmo !== undefined) argv.push('-k', String(integer(target.keepAliveTmo, 'keepAliveTmo', 1, C_INT_MAX)));
   if (hostNqn !== undefined) {
     if (!isValidHostNqn(hostNqn)) throw new InvalidArgumentError('host NQN is not a valid NQN');
     argv.push('-q', hostNqn);
   }
   return argv;
 }
+
+const C_INT_MAX = 2_147_483_647;
 
 function integer(value: number, field: string, min: number, max: number): number {
   if (Number.isInteger(value) && value >= min && value <= max) return value;

@@ -42,13 +42,17 @@ export function isDriverVolume(disk: DiskRecord, basePath?: BasePath): boolean {
     : disk.filePath === `${basePath}/${disk.slot}.img`;
 }
 
-/** A snapshot: unexported, slot `snap-…`, its file in `basePath` when given. */
+/**
+ * A snapshot: unexported, slot `snap-…`, its file within `basePath` when given (in it or below: a
+ * VolumeSnapshotClass volumePath may name a sub-directory, and the Go driver listed every snap- disk).
+ */
 export function isDriverSnapshot(disk: DiskRecord, basePath?: BasePath): boolean {
   if (disk.exported || !disk.slot.startsWith('snap-') || !isValidVolumeId(disk.slot) || disk.filePath === undefined) {
     return false;
   }
   if (disk.type !== undefined && disk.type !== 'file') return false;
-  return basePath === undefined || directoryOf(disk.filePath) === basePath;
+  const directory = directoryOf(disk.filePath);
+  return basePath === undefined || directory === basePath || directory.startsWith(`${basePath}/`);
 }
 
 /** The pool entry of a `where mount-point=` answer. */

@@ -9,6 +9,8 @@ import type { BasePath } from '../../domain/storage-path.js';
  * so a snapshot's lineage is encoded in its file name:
  *   volume:   <base>/<volumeId>.img                       (the Go driver's layout, kept compatible)
  *   snapshot: <base>/<snapId>--src--<sourceId>--t<createdAtMs>.img
+ *             (or <base>/<snapId>.img, the Go driver's layout, which carries no lineage: snapshots it
+ *             made, and ours whose lineage name would pass 255 bytes)
  */
 
 /** Linux limit on one path component; longer snapshot names are refused before anything is sent. */
@@ -24,12 +26,10 @@ export function snapshotFilePath(basePath: BasePath, id: VolumeId, sourceId: Vol
   if (!Number.isSafeInteger(createdAt) || createdAt < 0) {
     throw new InvalidArgumentError(`snapshot creation time ${String(createdAt)} is not a whole number of ms`);
   }
-  const name = `${parseVolumeId(id, 'snapshot ID')}--src--${parseVolumeId(sourceId, 'source volume ID')}--t${createdAt}.img`;
-  if (name.length > MAX_FILE_NAME_BYTES) {
-    throw new InvalidArgumentError(
-      `snapshot file name ${describeValue(name)} is longer than ${MAX_FILE_NAME_BYTES} bytes; use shorter IDs`,
-    );
-  }
+  const snapshotId = parseVolumeId(id, 'snapshot ID');
+  const name = `${snapshotId}--src--${parseVolumeId(sourceId, 'source volume ID')}--t${createdAt}.img`;
+  // Too long for one path component (a long source ID): the Go driver's layout, without lineage.
+  if (name.length > MAX_FILE_NAME_BYTES) return `${parseBasePath(basePath)}/${snapshotId}.img`;
   return `${parseBasePath(basePath)}/${name}`;
 }
 

@@ -1,9 +1,9 @@
 import { InvalidArgumentError } from '../../domain/errors.js';
-import { describeValue } from '../../domain/ids.js';
 import { parseHostAddress, parsePort } from '../../domain/network-address.js';
 import { parseNqn } from '../../domain/nqn.js';
 import type { NvmeTarget } from '../../ports/nvme-initiator.js';
 import { PUBLISH_CONTEXT } from '../use-cases/publish-volume.js';
+import { goInteger } from '../volumes/go-numbers.js';
 import { CONTEXT } from '../volumes/volume-context.js';
 
 /**
@@ -18,21 +18,25 @@ export function nvmeTargetFrom(publishContext: Readonly<Record<string, string>>,
   const port = pick(PUBLISH_CONTEXT.nvmePort, CONTEXT.nvmePort) ?? '4420';
   if (!nqn) throw new InvalidArgumentError('the volume has no NQN in its publish or volume context; was it created by this driver?');
   if (!address) throw new InvalidArgumentError('the volume has no NVMe/TCP address in its publish or volume context');
-  const optional = (key: string, min: number, max: number): number | undefined => {
+  // Read as the Go driver wrote and read them: PVs it created may carry any value it accepted.
+  const optional = (key: string, min: number): number | undefined => {
     const raw = volumeContext[key];
     if (raw === undefined) return undefined;
-    const n = /^-?\d{1,6}$/.test(raw) ? Number(raw) : NaN;
-    if (n >= min && n <= max) return n;
-    throw new InvalidArgumentError(`volume context ${key} ${describeValue(raw)} is not a whole number from ${min} to ${max}`);
+    try {
+      return goInteger(raw, min);
+    } catch (error) {
+      throw new InvalidArgumentError(`volume context ${key}: ${(error as Error).message}`);
+    }
   };
-  const ctrlLossTmo = optional(CONTEXT.ctrlLossTmo, -1, 86_400);
-  const reconnectDelay = optional(CONTEXT.reconnectDelay, 1, 3_600);
-  const keepAliveTmo = optional(CONTEXT.keepAliveTmo, 0, 3_600);
+  const ctrlLossTmo = optional(CONTEXT.ctrlLossTmo, -1);
+  const reconnectDelay = optional(CONTEXT.reconnectDelay, 1);
+  const keepAliveTmo = optional(CONTEXT.keepAliveTmo, 0);
   return {
     address: parseHostAddress(address, 'NVMe/TCP address'),
     port: parsePort(port, 'NVMe/TCP port'),
     nqn: parseNqn(nqn),
-    ...(ctrlLossTmo === undefined ? {} : { ctrlLossTmo }),
+    // 0 means the kernel default, as in the Go driver: the option is left out.
+    ...(ctrlLossTmo === undefined || ctrlLossTmo === 0 ? {} : { ctrlLossTmo }),
     ...(reconnectDelay === undefined ? {} : { reconnectDelay }),
     ...(keepAliveTmo === undefined || keepAliveTmo === 0 ? {} : { keepAliveTmo }),
   };

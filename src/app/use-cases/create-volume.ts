@@ -6,11 +6,13 @@ import type { VolumeId } from '../../domain/ids.js';
 import { nqnForVolume } from '../../domain/nqn.js';
 import { assertSupportedCapabilities } from '../../domain/volume-capability.js';
 import type { VolumeCapability } from '../../domain/volume-capability.js';
+import { EventRecorder, pvcOf } from '../../ports/event-recorder.js';
 import { LockManager } from '../../ports/lock-manager.js';
 import { Logger } from '../../ports/logger.js';
 import { StorageBackend } from '../../ports/storage-backend.js';
 import type { ContentSource, VolumeInfo } from '../../ports/storage-backend.js';
 import { ControllerSettings } from '../volumes/controller-settings.js';
+import { describeIgnored } from '../volumes/go-legacy-parameters.js';
 import { volumeContext } from '../volumes/volume-context.js';
 import { volumeIdForName } from '../volumes/volume-naming.js';
 import { parseVolumeParameters } from '../volumes/volume-parameters.js';
@@ -43,11 +45,12 @@ export class CreateVolume {
     @inject(StorageBackend) private readonly backend: StorageBackend,
     @inject(ControllerSettings) private readonly settings: ControllerSettings,
     @inject(Logger) private readonly logger: Logger,
+    @inject(EventRecorder) private readonly events: EventRecorder,
   ) {}
 
   async execute(command: CreateVolumeCommand): Promise<CreatedVolume> {
     assertSupportedCapabilities(command.capabilities);
-    const params = parseVolumeParameters(command.parameters, this.settings.defaults);
+    const params = parseVolumeParameters(command.parameters, this.settings.defaults, this.settings.rdsAddress);
     const id = volumeIdForName(command.name);
     const options = { signal: command.signal };
     return this.locks.withVolumeLock(id, async () => {
@@ -56,10 +59,12 @@ export class CreateVolume {
       const minimum = command.source ? await this.sourceSize(command.source, command.signal) : 0;
       const sizeBytes = resolveCapacity(command.capacity, this.settings.capacity, minimum);
       const spec = { id, sizeBytes, basePath: params.basePath, nvme: { port: params.nvmePort, nqn: nqnForVolume(id) } };
+      await this.refuseSharedNqn(spec.nvme.nqn, id, command.signal);
       const created = command.source
         ? await this.backend.createVolumeFrom(spec, command.source, options)
         : await this.backend.createVolume(spec, options);
       this.logger.info('volume created', { volumeId: id, sizeBytes: created.sizeBytes, source: command.source });
+      this.reportIgnored(id, params, command.parameters);
       return this.result(created, params, command.source);
     }, options);
   }
@@ -77,6 +82,24 @@ export class CreateVolume {
       );
     }
     return this.result(volume, params, command.source);
+  }
+
+  /**
+   * NQNs are the ID in lower case (the Go driver's rule), so IDs differing only in case share one:
+   * the second of such a pair is refused rather than exported under another volume's NQN.
+   */
+  private async refuseSharedNqn(nqn: string, id: VolumeId, signal?: AbortSignal): Promise<void> {
+    const holder = (await this.backend.listVolumes(undefined, { signal })).find((v) => v.id !== id && v.nvme?.nqn === nqn);
+    if (holder) throw new VolumeAlreadyExistsError(`volume ${holder.id} is already exported under NQN ${nqn}, which ${id} would also get`);
+  }
+
+  /** One warning event per created volume naming the Go driver's keys that had no effect, and why. */
+  private reportIgnored(id: VolumeId, params: VolumeParameters, parameters: Readonly<Record<string, string>>): void {
+    if (params.ignored.length === 0) return;
+    const pvc = pvcOf(parameters);
+    const message = describeIgnored(params.ignored);
+    this.logger.warn(message, { volumeId: id });
+    this.events.record({ ...(pvc ? { pvc } : { volumeId: id }), type: 'Warning', reason: 'StorageClassParametersIgnored', message });
   }
 
   private async sourceSize(source: ContentSource, signal?: AbortSignal): Promise<number> {

@@ -26,7 +26,7 @@ export class GetCapacity {
     options: CallOptions = {},
   ): Promise<CapacityAnswer> {
     if (capabilities.some((c) => unsupportedReason(c) !== undefined)) return { availableBytes: 0, maximumVolumeBytes: 0 };
-    const params = parseVolumeParameters(parameters, this.settings.defaults);
+    const params = parseVolumeParameters(parameters, this.settings.defaults, this.settings.rdsAddress);
     const pool = await this.backend.capacity(params.basePath, options);
     const largest = Math.floor(Math.min(pool.freeBytes, this.settings.capacity.maxBytes) / ALLOCATION_UNIT) * ALLOCATION_UNIT;
     return { availableBytes: pool.freeBytes, maximumVolumeBytes: largest };

@@ -1,4 +1,5 @@
 import type { VolumeInfo } from '../../ports/storage-backend.js';
+import { MIGRATION_TIMEOUT_RANGE_S } from './go-numbers.js';
 import type { VolumeParameters } from './volume-parameters.js';
 
 /** Volume context keys, as the Go driver names them, so existing PVs keep working. */
@@ -24,7 +25,9 @@ export function volumeContext(volume: VolumeInfo, params: VolumeParameters, rdsA
     [CONTEXT.nvmeAddress]: params.nvmeAddress,
     [CONTEXT.nvmePort]: String(volume.nvme?.port ?? params.nvmePort),
     [CONTEXT.nqn]: volume.nvme?.nqn ?? '',
-    [CONTEXT.volumePath]: params.basePath,
+    // The backing file, as the Go driver writes it (so a rollback finds what it expects). Nothing here
+    // reads it back: PVs of either driver, base directory or file path, stay valid.
+    [CONTEXT.volumePath]: volume.filePath,
     [CONTEXT.ctrlLossTmo]: String(params.ctrlLossTmo),
     [CONTEXT.reconnectDelay]: String(params.reconnectDelay),
     [CONTEXT.keepAliveTmo]: String(params.keepAliveTmo),
@@ -40,9 +43,6 @@ export function volumeContext(volume: VolumeInfo, params: VolumeParameters, rdsA
 export function directoryOf(filePath: string): string {
   return filePath.slice(0, filePath.lastIndexOf('/'));
 }
-
-/** The range the Go driver clamps migrationTimeoutSeconds to; StorageClass values outside it are refused. */
-export const MIGRATION_TIMEOUT_RANGE_S = { min: 30, max: 3_600 } as const;
 
 /**
  * The live-migration window a PV's volume context names, in ms; undefined when it names none or

@@ -1,12 +1,14 @@
 import { InvalidArgumentError } from '../../domain/errors.js';
 import { describeValue } from '../../domain/ids.js';
-import { parseHostAddress, parsePort } from '../../domain/network-address.js';
+import { parseHostAddress } from '../../domain/network-address.js';
 import { parseBasePath } from '../../domain/storage-path.js';
 import type { BasePath } from '../../domain/storage-path.js';
 import { SUPPORTED_FS_TYPES } from '../../domain/volume-capability.js';
 import type { FsType } from '../../domain/volume-capability.js';
 import { optionalField } from '../optional-field.js';
-import { MIGRATION_TIMEOUT_RANGE_S } from './volume-context.js';
+import { GO_LEGACY_KEYS, readLegacyParameters } from './go-legacy-parameters.js';
+import type { IgnoredParameter } from './go-legacy-parameters.js';
+import { goInteger, goMigrationTimeoutSeconds, goPort } from './go-numbers.js';
 
 /** What a StorageClass may set, with the Go driver's parameter names. */
 export interface VolumeParameters {
@@ -19,6 +21,8 @@ export interface VolumeParameters {
   /** 0 = kernel default. */
   readonly keepAliveTmo: number;
   readonly migrationTimeoutSeconds: number;
+  /** Keys of the Go driver that were accepted but have no effect here, with the reason. */
+  readonly ignored: readonly IgnoredParameter[];
   readonly fsType?: FsType;
   /** From the provisioner's --extra-create-metadata, for events. */
   readonly pvcName?: string;
@@ -33,15 +37,25 @@ export interface ParameterDefaults {
 }
 
 const RESERVED_PREFIX = 'csi.storage.k8s.io/';
-/** Every StorageClass parameter the driver reads (the chart's values.schema.json accepts exactly these). */
+/**
+ * Every StorageClass parameter the driver reads (the chart's values.schema.json accepts exactly these);
+ * the Go driver's keys it does not need are accepted too, and ignored with a warning (GO_LEGACY_KEYS).
+ */
 export const KNOWN_VOLUME_PARAMETERS: readonly string[] = ['volumePath', 'nvmeAddress', 'nvmePort', 'ctrlLossTmo', 'reconnectDelay', 'keepAliveTmo', 'migrationTimeoutSeconds', 'fsType'];
 
 /**
- * Validates StorageClass parameters. Every problem is reported at once, naming the key and value;
- * unknown keys are refused (a typo must not silently fall back to a default); reserved
+ * Validates StorageClass parameters: every key the Go driver knew is accepted with the meaning it had
+ * there (go-legacy-parameters.ts for the keys this driver does not need; go-numbers.ts for how numbers
+ * are read and clamped). Every problem is reported at once, naming the key and value. Keys the Go
+ * driver never knew are refused (a typo must not silently fall back to a default); reserved
  * csi.storage.k8s.io/ keys are ignored, except the PVC name and namespace, which are kept.
+ * `rdsAddress` is the controller's --rds-address.
  */
-export function parseVolumeParameters(parameters: Readonly<Record<string, string>>, defaults: ParameterDefaults): VolumeParameters {
+export function parseVolumeParameters(
+  parameters: Readonly<Record<string, string>>,
+  defaults: ParameterDefaults,
+  rdsAddress = '',
+): VolumeParameters {
   const problems: string[] = [];
   const take = <T>(key: string, fallback: T, parse: (v: string) => T): T => {
     const raw = parameters[key];
@@ -53,20 +67,30 @@ export function parseVolumeParameters(parameters: Readonly<Record<string, string
       return fallback;
     }
   };
+  const known = [...KNOWN_VOLUME_PARAMETERS, ...GO_LEGACY_KEYS];
   for (const key of Object.keys(parameters)) {
-    if (!key.startsWith(RESERVED_PREFIX) && !KNOWN_VOLUME_PARAMETERS.includes(key)) {
-      problems.push(`unknown parameter ${describeValue(key)}: known parameters are ${KNOWN_VOLUME_PARAMETERS.join(', ')}`);
+    if (!key.startsWith(RESERVED_PREFIX) && !known.includes(key)) {
+      problems.push(`unknown parameter ${describeValue(key)}: known parameters are ${known.join(', ')}`);
     }
   }
   const basePath = take('volumePath', defaults.basePath, (v) => withinBase(parseBasePath(v, 'volumePath'), defaults.basePath));
+  const nvmeAddress = take('nvmeAddress', defaults.nvmeAddress, (v) => parseHostAddress(v, 'nvmeAddress'));
+  const legacy = readLegacyParameters(parameters, {
+    rdsAddress,
+    nvmeAddress,
+    nvmeAddressGiven: parameters.nvmeAddress !== undefined,
+    basePath,
+  });
+  problems.push(...legacy.problems);
   const result: VolumeParameters = {
     basePath,
-    nvmeAddress: take('nvmeAddress', defaults.nvmeAddress, (v) => parseHostAddress(v, 'nvmeAddress')),
-    nvmePort: take('nvmePort', defaults.nvmePort, (v) => parsePort(v, 'nvmePort')),
-    ctrlLossTmo: take('ctrlLossTmo', -1, (v) => integer(v, -1, 86_400)),
-    reconnectDelay: take('reconnectDelay', 5, (v) => integer(v, 1, 3_600)),
-    keepAliveTmo: take('keepAliveTmo', 0, (v) => integer(v, 0, 3_600)),
-    migrationTimeoutSeconds: take('migrationTimeoutSeconds', 300, (v) => integer(v, MIGRATION_TIMEOUT_RANGE_S.min, MIGRATION_TIMEOUT_RANGE_S.max)),
+    nvmeAddress: legacy.nvmeAddress ?? nvmeAddress,
+    nvmePort: take('nvmePort', defaults.nvmePort, (v) => goPort(v) ?? defaults.nvmePort),
+    ctrlLossTmo: take('ctrlLossTmo', -1, (v) => goInteger(v, -1)),
+    reconnectDelay: take('reconnectDelay', 5, (v) => goInteger(v, 1)),
+    keepAliveTmo: take('keepAliveTmo', 0, (v) => goInteger(v, 0)),
+    migrationTimeoutSeconds: goMigrationTimeoutSeconds(parameters.migrationTimeoutSeconds),
+    ignored: legacy.ignored,
     ...optionalField('fsType', take<FsType | undefined>('fsType', undefined, fsType)),
     ...optionalField('pvcName', parameters[`${RESERVED_PREFIX}pvc/name`]),
     ...optionalField('pvcNamespace', parameters[`${RESERVED_PREFIX}pvc/namespace`]),
@@ -87,13 +111,10 @@ export function parseSnapshotParameters(parameters: Readonly<Record<string, stri
 
 function withinBase(path: BasePath, base: BasePath): BasePath {
   if (path === base || path.startsWith(`${base}/`)) return path;
-  throw new InvalidArgumentError(`${describeValue(path)} is outside the configured volume base path ${base}`);
-}
-
-function integer(value: string, min: number, max: number): number {
-  const n = /^-?\d{1,9}$/.test(value) ? Number(value) : NaN;
-  if (Number.isInteger(n) && n >= min && n <= max) return n;
-  throw new InvalidArgumentError(`${describeValue(value)} is not a whole number from ${min} to ${max}`);
+  throw new InvalidArgumentError(
+    `${describeValue(path)} is outside the controller's --volume-base-path ${base}, which wins (volumes live only under ` +
+      `it); set volumePath to a directory within it, or change --volume-base-path (Helm: rds.volumeBasePath)`,
+  );
 }
 
 function fsType(value: string): FsType {

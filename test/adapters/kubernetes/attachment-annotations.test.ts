@@ -25,9 +25,31 @@ describe('attachment annotations', () => {
   it('encodes the primary in the Go keys and everything in JSON, and decodes it back', () => {
     const encoded = encodeAnnotations(D, dual);
     expect(encoded[keys.node]).toBe('a');
-    expect(encoded[keys.at]).toBe('2026-02-01T00:00:00.000Z');
+    expect(encoded[keys.at]).toBe('2026-02-01T00:00:00.000000Z');
     const decoded = decodeAnnotations(D, vol('v'), encoded as Record<string, string>, rwo);
     expect(decoded).toEqual({ kind: 'state', state: dual });
+  });
+
+  it('writes attached-at in the Go driver\'s format, RFC 3339 with microseconds, which Go time.Parse reads', () => {
+    const at = encodeAnnotations(D, { volumeId: vol('v'), nodes: [{ ...dual.nodes[0]!, attachedAt: Date.UTC(2026, 4, 6, 7, 8, 9, 42) }] })[keys.at];
+    expect(at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
+    expect(at).toBe('2026-05-06T07:08:09.042000Z');
+  });
+
+  it('trusts the JSON only while it agrees with the Go keys, which the Go driver changes without it', () => {
+    const ours = encodeAnnotations(D, dual) as Record<string, string>;
+    // The Go driver detached (deleted its two keys) and left our JSON behind.
+    const orphaned = { [keys.all]: ours[keys.all]! };
+    expect(decodeAnnotations(D, vol('v'), orphaned, rwo)).toMatchObject({ kind: 'none', warning: expect.stringMatching(/disagrees/) });
+    // The Go driver attached the volume elsewhere (rewrote its keys) and left our JSON behind.
+    const moved = { ...ours, [keys.node]: 'c', [keys.at]: '2026-03-01T10:00:00.123456Z' };
+    const decoded = decodeAnnotations(D, vol('v'), moved, rwo);
+    expect(decoded).toMatchObject({ kind: 'state', warning: expect.stringMatching(/disagrees/) });
+    expect(decoded.kind === 'state' && decoded.state.nodes.map((n) => n.nodeId)).toEqual(['c']);
+    // Same node re-attached by the Go driver later: the time differs, so the JSON is stale too.
+    const again = { ...ours, [keys.at]: '2026-03-01T10:00:00.123456Z' };
+    const reattached = decodeAnnotations(D, vol('v'), again, rwo);
+    expect(reattached.kind === 'state' && reattached.state.nodes).toHaveLength(1);
   });
 
   it('maps an empty state to nulls, which a merge patch deletes', () => {

@@ -71,7 +71,7 @@ describe('PvAttachmentSource: attachment records in PersistentVolume annotations
       'pv.kubernetes.io/provisioned-by': DRIVER,
       'team/owner': 'db',
       [KEYS.node]: 'worker-1',
-      [KEYS.at]: first,
+      [KEYS.at]: first.replace(/Z$/, '000Z'),
       [KEYS.all]: JSON.stringify({ nodes: [holder] }),
     });
     h.clock.advance(5_000);

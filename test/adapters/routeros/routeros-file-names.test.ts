@@ -39,8 +39,10 @@ describe('backing file names', () => {
     expect(parseSnapshotLineage(slot, path)).toBeUndefined();
   });
 
-  it('refuses a snapshot name longer than a path component may be', () => {
-    expect(() => snapshotFilePath(base, v('s'.repeat(128)), v('p'.repeat(128)), 1)).toThrow(InvalidArgumentError);
+  it('falls back to the Go layout when the lineage name would pass a path component, and refuses bad input', () => {
+    const long = snapshotFilePath(base, v('s'.repeat(128)), v('p'.repeat(128)), 1);
+    expect(long).toBe(`${base}/${'s'.repeat(128)}.img`);
+    expect(parseSnapshotLineage('s'.repeat(128), long)).toBeUndefined();
     expect(() => snapshotFilePath(base, v('snap-1'), v('pvc-1'), -1)).toThrow(InvalidArgumentError);
     expect(() => snapshotFilePath(base, v('snap 1'), v('pvc-1'), 1)).toThrow(InvalidArgumentError);
   });
