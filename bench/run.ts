@@ -2,6 +2,7 @@ import { attachmentBenchmarks } from './attachment-bench.js';
 import { routerosBenchmarks } from './routeros-bench.js';
 import { csiBenchmarks } from './csi-bench.js';
 import { nodeBenchmarks } from './node-bench.js';
+import { nvmetcpBenchmarks } from './nvmetcp-bench.js';
 
 /** `npm run bench`: every benchmark, one JSON line per figure on stdout. Diagnostics go to stderr. */
 const suites: Record<string, () => Promise<void>> = {
@@ -9,6 +10,7 @@ const suites: Record<string, () => Promise<void>> = {
   routeros: routerosBenchmarks,
   csi: csiBenchmarks,
   node: nodeBenchmarks,
+  nvmetcp: nvmetcpBenchmarks,
 };
 
 const only = process.argv.slice(2);

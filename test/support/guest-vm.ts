@@ -48,6 +48,8 @@ export class GuestVm {
   private readonly waiting = new Map<string, (line: string) => void>();
   private exited = false;
   private ready!: Promise<void>;
+  /** From starting QEMU to the guest agent answering. */
+  bootedAfterMs = 0;
 
   private constructor(
     private readonly qemu: ChildProcess,
@@ -60,6 +62,7 @@ export class GuestVm {
     const { kernel, initrd } = await buildGuest();
     const dir = await mkdtemp(join(tmpdir(), 'rds-guest-'));
     const sock = join(dir, 'ctl.sock');
+    const started = Date.now();
     const qemu = spawn(QEMU, [
       '-accel', 'tcg,thread=multi', '-cpu', 'max', '-smp', '2', '-m', String(options.memoryMb ?? 3072),
       '-display', 'none', '-monitor', 'none', '-no-reboot',
@@ -84,6 +87,7 @@ export class GuestVm {
       vm.socket.on('data', (d: Buffer) => vm.receive(d.toString('latin1')));
       vm.ready = new Promise<void>((resolveReady) => vm.waiting.set('READY', () => resolveReady()));
       await Promise.race([vm.ready, gone, timeout(options.bootTimeoutMs ?? 90_000, 'the guest agent did not start')]);
+      vm.bootedAfterMs = Date.now() - started;
       return vm;
     } catch (error) {
       await vm.stop();

@@ -23,6 +23,7 @@ export class GuestRig {
   client!: CsiClient;
   private driver: ChildProcess | undefined;
   private driverLog = '';
+  private rdsPort = 0;
 
   private constructor(
     readonly dir: string,
@@ -36,6 +37,7 @@ export class GuestRig {
     await mkdir(join(dir, 'keys'), { recursive: true, mode: 0o700 });
     const keys = { client: generateEd25519KeyPair(), host: generateHostKeyText() };
     await writeFile(join(dir, 'keys/id_ed25519'), keys.client.private, { mode: 0o600 });
+    await installNvmeWrapper(dir);
     const sim = await startSimulator(dir, keys);
     const rig = new GuestRig(dir, sim, keys, options.extraFlags ?? []);
     await rig.startDriver();
@@ -44,6 +46,15 @@ export class GuestRig {
 
   get simulator(): RdsSimulator {
     return this.sim;
+  }
+
+  private nodeFlags(): string[] {
+    return ['--mode', 'node', '--node-id', NODE_ID, '--node-state-dir', join(this.dir, 'node-state'), '--kubelet-dir', join(this.dir, 'kubelet')];
+  }
+
+  /** The nvme wrapper (fault injection, transparent by default) comes first on PATH. */
+  private driverEnv(): NodeJS.ProcessEnv {
+    return { ...process.env, PATH: `${join(this.dir, 'bin')}:${process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin'}` };
   }
 
   async startDriver(): Promise<void> {
@@ -56,7 +67,7 @@ export class GuestRig {
       '--attachment-store', 'memory', '--node-state-dir', join(this.dir, 'node-state'), '--kubelet-dir', join(this.dir, 'kubelet'),
       '--log-level', 'debug', ...this.extraFlags,
     ];
-    const child = spawn(process.execPath, ['--enable-source-maps', join(bundleDir, 'rds-csi.mjs'), ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--enable-source-maps', join(bundleDir, 'rds-csi.mjs'), ...flags], { stdio: ['ignore', 'pipe', 'pipe'], env: this.driverEnv() });
     child.stdout!.on('data', (d: Buffer) => (this.driverLog += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (this.driverLog += d.toString()));
     this.driver = child;
@@ -92,12 +103,26 @@ export class GuestRig {
     await exited;
   }
 
-  /** The RDS goes down (SSH and every export) and comes back with its state, as after a reboot. */
-  async restartRds(downMs: number): Promise<void> {
-    const port = this.sim.port;
+  /** The RDS goes down: SSH and every NVMe/TCP export, as in a reboot; its state stays on disk. */
+  async stopRds(): Promise<void> {
+    this.rdsPort = this.sim.port;
     await this.sim.stop();
-    await new Promise((r) => setTimeout(r, downMs));
-    this.sim = await startSimulator(this.dir, this.keys, port);
+  }
+
+  /** ...and comes back on the same address, re-exporting what its state says is exported. */
+  async startRds(): Promise<void> {
+    this.sim = await startSimulator(this.dir, this.keys, this.rdsPort);
+  }
+
+  /** The next `nvme disconnect` calls fail (`fail`), or exit 0 without disconnecting (`lie`), until cleared. */
+  async setDisconnectFault(fault: 'fail' | 'lie' | undefined): Promise<void> {
+    await writeFile(join(this.dir, 'faults/disconnect'), fault ?? '');
+  }
+
+  /** `rds-csi doctor` for this node, as an operator runs it on the node; its report. */
+  async doctor(): Promise<string> {
+    const result = await run(process.execPath, [join(bundleDir, 'rds-csi.mjs'), 'doctor', ...this.nodeFlags()], { env: this.driverEnv() }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
+    return result.stdout;
   }
 
   log(): string {
@@ -108,6 +133,23 @@ export class GuestRig {
     await this.stopDriver().catch(() => undefined);
     await this.sim.stop();
   }
+}
+
+/**
+ * `nvme` as the driver finds it on PATH: the real nvme-cli, except that `disconnect` fails or lies
+ * while faults/disconnect says so.
+ */
+async function installNvmeWrapper(dir: string): Promise<void> {
+  await mkdir(join(dir, 'bin'), { recursive: true });
+  await mkdir(join(dir, 'faults'), { recursive: true });
+  const fault = join(dir, 'faults/disconnect');
+  await writeFile(fault, '');
+  const real = (await sh('sh', ['-c', 'command -v nvme'])).trim();
+  await writeFile(
+    join(dir, 'bin/nvme'),
+    `#!/bin/sh\nif [ "$1" = disconnect ]; then\n  case "$(cat ${fault})" in\n    lie) exit 0 ;;\n    fail) echo "simulated disconnect failure" >&2; exit 1 ;;\n  esac\nfi\nexec ${real} "$@"\n`,
+    { mode: 0o755 },
+  );
 }
 
 async function startSimulator(dir: string, keys: { client: { public: string }; host: string }, port = 0): Promise<RdsSimulator> {

@@ -1,3 +1,5 @@
+import { bench } from './bench-scenario.js';
+import { faults } from './faults-scenario.js';
 import { lifecycle } from './lifecycle-scenario.js';
 import { GuestRig } from './guest-rig.js';
 
@@ -9,6 +11,8 @@ import { GuestRig } from './guest-rig.js';
  */
 const SCENARIOS: Record<string, (rig: GuestRig, arg: string | undefined, report: (step: string, detail?: Record<string, unknown>) => void) => Promise<void>> = {
   lifecycle: (rig, arg, report) => lifecycle(rig, parseKind(arg), report),
+  faults: (rig, _arg, report) => faults(rig, report),
+  bench: (rig, _arg, report) => bench(rig, report),
 };
 
 function parseKind(arg: string | undefined): 'ext4' | 'xfs' | 'block' {

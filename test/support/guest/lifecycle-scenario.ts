@@ -6,13 +6,15 @@ import { connectedNqns, type GuestRig, mountsUnder, NODE_ID, pattern, sh, sha256
 
 export type Report = (step: string, detail?: Record<string, unknown>) => void;
 
-const PATTERN_BYTES = 4 * 1024 * 1024;
+export const PATTERN_BYTES = 4 * 1024 * 1024;
 
 /** A volume as the node sees it: staged, published, and where its data is read and written. */
-interface Placed {
+export interface Placed {
   readonly id: string;
   readonly staging: string;
   readonly target: string;
+  readonly cap: VolumeCapability;
+  readonly contexts: { volumeContext: Record<string, string>; publishContext: Record<string, string> };
 }
 
 /**
@@ -84,9 +86,10 @@ export async function place(rig: GuestRig, id: string, cap: VolumeCapability, vo
   await mkdir(staging, { recursive: true });
   await mkdir(join(dir, 'pod'), { recursive: true });
   const target = join(dir, 'pod', 'volume');
-  await c.call(c.node, 'nodeStageVolume', nodeReq.stage(id, staging, cap, { volumeContext, publishContext: published.publishContext }), 120_000);
+  const contexts = { volumeContext, publishContext: published.publishContext };
+  await c.call(c.node, 'nodeStageVolume', nodeReq.stage(id, staging, cap, contexts), 120_000);
   await c.call(c.node, 'nodePublishVolume', nodeReq.publish(id, staging, target, cap));
-  return { id, staging, target };
+  return { id, staging, target, cap, contexts };
 }
 
 export async function unplace(rig: GuestRig, vol: Placed): Promise<void> {

@@ -1,0 +1,80 @@
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { CreateVolumeResponse } from '../../../src/generated/csi/csi.js';
+import { Mode, mountCapability, nodeReq, req } from '../csi-requests.js';
+import { type GuestRig, NVME_PORT, sh } from './guest-rig.js';
+import { place, type Report, unplace } from './lifecycle-scenario.js';
+
+const ROUNDS = 7;
+
+/**
+ * node.nvmetcp_stage_publish_cycle_ms: NodeStage + NodePublish + NodeUnpublish + NodeUnstage of a
+ * formatted 1 GiB ext4 volume over NVMe/TCP (median of ROUNDS), and the same host commands run
+ * directly, interleaved with the driver's cycles: nvme connect, blkid, e2fsck, mount, bind mount,
+ * two umounts, nvme disconnect. Reported as `bench` with both medians and their ratio.
+ */
+export async function bench(rig: GuestRig, report: Report): Promise<void> {
+  const c = rig.client;
+  const cap = mountCapability(Mode.SINGLE_NODE_WRITER, 'ext4');
+  const created = await c.call<object, CreateVolumeResponse>(c.controller, 'createVolume', req.create('pvc-bench', { volumeCapabilities: [cap] }));
+  const vol = await place(rig, created.volume!.volumeId, cap, created.volume!.volumeContext, join(rig.dir, 'kubelet/bench'));
+  await c.call(c.node, 'nodeUnpublishVolume', nodeReq.unpublish(vol.id, vol.target));
+  await c.call(c.node, 'nodeUnstageVolume', nodeReq.unstage(vol.id, vol.staging), 120_000);
+  const nqn = `nqn.2000-02.com.mikrotik:${vol.id}`;
+
+  const cycle = async () => {
+    const started = performance.now();
+    await c.call(c.node, 'nodeStageVolume', nodeReq.stage(vol.id, vol.staging, cap, vol.contexts), 120_000);
+    await c.call(c.node, 'nodePublishVolume', nodeReq.publish(vol.id, vol.staging, vol.target, cap));
+    await c.call(c.node, 'nodeUnpublishVolume', nodeReq.unpublish(vol.id, vol.target));
+    await c.call(c.node, 'nodeUnstageVolume', nodeReq.unstage(vol.id, vol.staging), 120_000);
+    return performance.now() - started;
+  };
+  const direct = async () => {
+    await mkdir(vol.target, { recursive: true });
+    const started = performance.now();
+    await sh('nvme', ['connect', '-t', 'tcp', '-a', '127.0.0.1', '-s', String(NVME_PORT), '-n', nqn]);
+    const device = await deviceOf(nqn);
+    await sh('blkid', ['-p', '-o', 'export', device]);
+    await sh('e2fsck', ['-p', device]);
+    await sh('mount', ['-t', 'ext4', device, vol.staging]);
+    await sh('mount', ['--bind', vol.staging, vol.target]);
+    await sh('umount', [vol.target]);
+    await sh('umount', [vol.staging]);
+    await sh('nvme', ['disconnect', '-n', nqn]);
+    const elapsed = performance.now() - started;
+    await rm(vol.target, { recursive: true, force: true });
+    return elapsed;
+  };
+  const driver: number[] = [];
+  const same: number[] = [];
+  for (let i = 0; i < ROUNDS; i += 1) {
+    driver.push(await cycle());
+    same.push(await direct());
+  }
+  report('bench', { cycleMs: median(driver), directMs: median(same), ratio: median(driver) / median(same), rounds: ROUNDS });
+  await c.call(c.node, 'nodeStageVolume', nodeReq.stage(vol.id, vol.staging, cap, vol.contexts), 120_000);
+  await c.call(c.node, 'nodePublishVolume', nodeReq.publish(vol.id, vol.staging, vol.target, cap));
+  await unplace(rig, vol);
+  await c.call(c.controller, 'deleteVolume', req.delete(vol.id));
+}
+
+/** The namespace block device of the controller connected for `nqn`, once it shows (up to 30 s). */
+async function deviceOf(nqn: string): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    for (const name of await readdir('/sys/class/nvme').catch(() => [] as string[])) {
+      if ((await readFile(`/sys/class/nvme/${name}/subsysnqn`, 'utf8').catch(() => '')).trim() !== nqn) continue;
+      const namespace = (await readdir(`/sys/class/nvme/${name}`)).find((n) => /^nvme\d+(c\d+)?n\d+$/.test(n));
+      if (namespace) return `/dev/${namespace.replace(/c\d+n/, 'n')}`;
+    }
+    if (Date.now() > deadline) throw new Error(`no block device for ${nqn}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
