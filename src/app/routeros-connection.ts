@@ -5,6 +5,7 @@ import { ROUTEROS_DEFAULTS } from '../adapters/routeros/routeros-config.js';
 import type { RouterOsConfig } from '../adapters/routeros/routeros-config.js';
 import { TiB } from '../domain/size.js';
 import type { Config } from './config.js';
+import { isInlineHostKey } from './rds-material-checks.js';
 
 export interface RouterOsConnection {
   readonly settings: RouterOsConfig;
@@ -38,7 +39,7 @@ export async function routerOsConnection(config: Config): Promise<RouterOsConnec
     settings: {
       host: config.rds.address!,
       port: config.rds.port,
-      username: config.rds.user,
+      username: config.rds.user!,
       privateKey,
       ...(hostKey ? { hostKey } : {}),
       insecureSkipHostKeyCheck: config.rds.insecureSkipHostKeyCheck,
@@ -49,7 +50,7 @@ export async function routerOsConnection(config: Config): Promise<RouterOsConnec
 
 /** A fingerprint or key line given inline, or else the path of a file holding one. */
 async function hostKeyValue(value: string): Promise<string> {
-  if (/^SHA256:/.test(value) || /^(ssh|ecdsa)-\S+ \S+/.test(value)) return value.trim();
+  if (isInlineHostKey(value)) return value.trim();
   return (await readConfigured(value, '--rds-host-key')).trim();
 }
 

@@ -63,7 +63,7 @@ describe('restart and outage behaviour', () => {
 
     const t = await startDriver({
       dir,
-      flags: ['--rds-address', '127.0.0.1', '--rds-port', String(port), '--rds-key-file', join(dir, 'client_key'), '--rds-host-key', fingerprint, '--metrics-address', '127.0.0.1:0'],
+      flags: ['--rds-address', '127.0.0.1', '--rds-user', 'admin', '--rds-port', String(port), '--rds-key-file', join(dir, 'client_key'), '--rds-host-key', fingerprint, '--metrics-address', '127.0.0.1:0'],
     });
     cleanups.push(async () => t.stop());
     const probe = async () => (await t.client.call<object, ProbeResponse>(t.client.identity, 'probe', {})).ready;
