@@ -2,6 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { startEmbeddedRds } from '../adapters/rds-simulator/embedded-rds.js';
 import type { EmbeddedRds } from '../adapters/rds-simulator/embedded-rds.js';
 import { ROUTEROS_DEFAULTS } from '../adapters/routeros/routeros-config.js';
+import { routerOsFileName } from '../adapters/routeros/routeros-file-names.js';
+import { quoteRouterOsString } from '../adapters/routeros/routeros-quoting.js';
+import type { BasePath } from '../domain/storage-path.js';
 import type { RouterOsConfig } from '../adapters/routeros/routeros-config.js';
 import { TiB } from '../domain/size.js';
 import type { Config } from './config.js';
@@ -28,6 +31,7 @@ export async function routerOsConnection(config: Config): Promise<RouterOsConnec
   };
   if (config.embeddedRds) {
     const embedded = await startEmbeddedRds(config.embeddedRds, TiB);
+    await prepareBasePath(embedded, config.volumeBasePath);
     return {
       embedded,
       settings: { host: embedded.host, port: embedded.port, username: 'admin', privateKey: embedded.privateKey, hostKey: embedded.hostKeyFingerprint, insecureSkipHostKeyCheck: false, ...limits },
@@ -46,6 +50,15 @@ export async function routerOsConnection(config: Config): Promise<RouterOsConnec
       ...limits,
     },
   };
+}
+
+/**
+ * Creates the volume base path on the embedded RDS, as an operator does on a real one
+ * (docs/rds-preparation.md), so `rds-csi doctor` passes against it. An existing directory, or a base path
+ * outside the pool, is left for CreateVolume and doctor to report.
+ */
+async function prepareBasePath(embedded: EmbeddedRds, basePath: BasePath): Promise<void> {
+  await embedded.simulator.execute(`/file add type=directory name=${quoteRouterOsString(routerOsFileName(basePath), 'base path')}`);
 }
 
 /** A fingerprint or key line given inline, or else the path of a file holding one. */

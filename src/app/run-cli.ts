@@ -9,6 +9,7 @@ import { runDoctorCommand } from './doctor/doctor-command.js';
 import { runDriver } from './driver.js';
 import { parseConfig } from './parse-config.js';
 import { packageVersion } from './package-version.js';
+import { startBanner } from './start-banner.js';
 import { ConfigFileError } from './routeros-connection.js';
 import type { MaterialChecks } from './rds-material-checks.js';
 
@@ -55,24 +56,50 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  if (command === 'start') {
-    process.stdout.write(
-      `rds-csi is serving CSI (${driver.services.join(', ')}) on unix://${resolve(driver.socketPath)}\n` +
-        `  embedded RDS simulator: ${driver.connection?.settings.host}:${driver.connection?.settings.port}, data in ${config.embeddedRds}\n` +
-        `  try: csc identity plugin-info --endpoint unix://${resolve(driver.socketPath)}   (or any CSI client)\n` +
-        `  stop with Ctrl-C\n`,
-    );
+  const embedded = driver.connection?.embedded;
+  if (command === 'start' && embedded && driver.connection) {
+    const { host, port, username } = driver.connection.settings;
+    process.stdout.write(startBanner({
+      version: packageVersion(),
+      services: driver.services,
+      socketPath: resolve(driver.socketPath),
+      dataDir: resolve(config.embeddedRds ?? '.'),
+      ssh: { host, port, user: username },
+      hostKeyFingerprint: embedded.hostKeyFingerprint,
+      privateKeyPath: resolve(embedded.privateKeyPath),
+      basePath: config.volumeBasePath,
+      command: [process.execPath, resolve(process.argv[1] ?? 'dist/src/app/main.js')],
+    }));
   }
   await new Promise<void>((done) => {
+    let stopping = false;
     const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
       logger.info('shutting down', { signal });
       void driver.stop().finally(done);
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    if (command === 'start') stopWhenOrphaned(() => stop('parent exited'));
   });
   logger.flush();
   return 0;
+}
+
+/**
+ * `start` runs under a terminal or `npm start`: if whatever started it dies without passing a signal on
+ * (kill -9 of npm, a closed terminal's shell), the driver must not keep serving unseen. The parent is
+ * checked every second; once this process has been re-parented, it stops.
+ */
+function stopWhenOrphaned(stop: () => void): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    stop();
+  }, 1_000);
+  timer.unref();
 }
 
 /** `start`: the embedded default; any variable the operator set (under any of its names) still wins. */

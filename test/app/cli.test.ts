@@ -77,7 +77,7 @@ describe('rds-csi command line', () => {
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     try {
       const deadline = Date.now() + 30_000;
-      while (!stdout.includes('rds-csi is serving') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while (!stdout.includes('is serving CSI') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       expect(stdout).toContain(`unix://${socket}`);
       expect(existsSync(join(dir, 'var/rds/state.json')) || existsSync(join(dir, 'var/rds'))).toBe(true);
       const client = new CsiClient(socket);
