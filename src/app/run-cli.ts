@@ -32,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`rds-csi ${packageVersion()}\n`);
     return 0;
   }
-  if (command === 'help' || command === '--help' || command === '-h') return help();
+  if (command === 'help' || argv.includes('--help') || argv.includes('-h')) return help();
   if (command === 'doctor') return runDoctorCommand(rest);
   if (command !== 'serve' && command !== 'start') {
     process.stderr.write(`unknown command ${JSON.stringify(command)}; use serve, start, doctor, version or help\n`);
