@@ -93,17 +93,24 @@ describe('rds-csi start: what a newcomer sees, checks and tries', () => {
 
 describe('npm start', () => {
   let dir: string;
+  /** Every process these tests started, stopped at the end even when an assertion failed midway. */
+  const spawned: number[] = [];
   beforeAll(async () => {
     dir = await tempDir('rds-csi-npm-start-');
   });
-  afterAll(async () => removeDir(dir));
+  afterAll(async () => {
+    for (const pid of spawned.reverse()) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    await removeDir(dir);
+  });
 
   const startWithNpm = async (name: string) => {
     const env = { ...process.env, CSI_ENDPOINT: `unix://${dir}/${name}.sock`, RDS_CSI_EMBEDDED_RDS: join(dir, name, 'rds'), RDS_CSI_NODE_STATE_DIR: join(dir, name, 'node-state') };
     const npm = started('npm', ['start', '--silent'], { cwd: root, env });
+    spawned.push(npm.child.pid!);
     await npm.waitFor('stop with Ctrl-C', 120_000);
     // exec: the driver is npm's own child, with no shell in between to swallow a signal.
     const [driverPid, ...others] = childrenOf(npm.child.pid!);
+    spawned.push(...childrenOf(npm.child.pid!));
     expect(others).toEqual([]);
     expect(commandLine(driverPid!)).toMatch(/dist\/src\/app\/main\.js start\s*$/);
     return { npm, driverPid: driverPid! };
