@@ -61,18 +61,19 @@ try {
     () => `attached to ${nodeId}`,
   );
   steps.onTeardown('ControllerUnpublishVolume', async () => (await c.call(c.controller, 'controllerUnpublishVolume', { volumeId, nodeId, secrets: {} }), 'detached'));
+  // Registered before the call: NodeUnstage is idempotent and also undoes a stage that failed halfway.
+  steps.onTeardown('NodeUnstageVolume', async () => (await c.call(c.node, 'nodeUnstageVolume', { volumeId, stagingTargetPath: staging }), 'unmounted and disconnected'));
   await steps.step(
     'NodeStageVolume',
     () => c.call(c.node, 'nodeStageVolume', { volumeId, stagingTargetPath: staging, volumeCapability: capability, publishContext: published.publishContext, volumeContext: created.volume!.volumeContext, secrets: {} }),
     () => `connected, formatted ${fsType} if new, mounted at ${staging}`,
   );
-  steps.onTeardown('NodeUnstageVolume', async () => (await c.call(c.node, 'nodeUnstageVolume', { volumeId, stagingTargetPath: staging }), 'unmounted and disconnected'));
+  steps.onTeardown('NodeUnpublishVolume', async () => (await c.call(c.node, 'nodeUnpublishVolume', { volumeId, targetPath: target }), 'unmounted'));
   await steps.step(
     'NodePublishVolume',
     () => c.call(c.node, 'nodePublishVolume', { volumeId, stagingTargetPath: staging, targetPath: target, volumeCapability: capability, readonly: false, publishContext: published.publishContext, volumeContext: created.volume!.volumeContext, secrets: {} }),
     () => `bind-mounted at ${target}`,
   );
-  steps.onTeardown('NodeUnpublishVolume', async () => (await c.call(c.node, 'nodeUnpublishVolume', { volumeId, targetPath: target }), 'unmounted'));
   await steps.step('write a file', async () => {
     await writeFile(join(target, 'hello.txt'), `written by the rds-csi demo at ${new Date().toISOString()}\n`);
     return readFile(join(target, 'hello.txt'), 'utf8');
