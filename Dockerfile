@@ -9,6 +9,7 @@ COPY proto ./proto
 COPY src ./src
 COPY simulator ./simulator
 COPY bench ./bench
+COPY scripts ./scripts
 COPY test/support ./test/support
 COPY test/fakes ./test/fakes
 RUN npm run build && npm prune --omit=dev

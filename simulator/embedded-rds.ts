@@ -10,6 +10,8 @@ export interface EmbeddedRds {
   readonly port: number;
   /** The client key the driver authenticates with (kept in the data directory). */
   readonly privateKey: string;
+  /** Where that key is kept, for other SSH clients (`rds-csi doctor`, ssh). */
+  readonly privateKeyPath: string;
   /** The simulator's host key fingerprint, to pin. */
   readonly hostKeyFingerprint: string;
 }
@@ -21,7 +23,8 @@ export interface EmbeddedRds {
 export async function startEmbeddedRds(dataDir: string, poolSizeBytes: number): Promise<EmbeddedRds> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const hostKey = await keptKey(join(dataDir, 'ssh_host_ed25519_key'));
-  const clientKey = await keptKey(join(dataDir, 'client_ed25519_key'));
+  const privateKeyPath = join(dataDir, 'client_ed25519_key');
+  const clientKey = await keptKey(privateKeyPath);
   const simulator = await RdsSimulator.start({
     dataDir,
     poolSizeBytes,
@@ -35,6 +38,7 @@ export async function startEmbeddedRds(dataDir: string, poolSizeBytes: number): 
     host: simulator.host,
     port: simulator.port,
     privateKey: clientKey,
+    privateKeyPath,
     hostKeyFingerprint: simulator.hostKeyFingerprint(),
   };
 }

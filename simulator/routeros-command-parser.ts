@@ -5,7 +5,7 @@ import type { Piece, Statement, Word } from './routeros-script-tokenizer.js';
 const MENUS: Readonly<Record<string, readonly string[]>> = {
   '': [],
   disk: ['add', 'set', 'remove', 'print', 'find', 'monitor-traffic'],
-  file: ['print', 'remove', 'find'],
+  file: ['print', 'remove', 'find', 'add'],
   system: [],
   'system/resource': ['print'],
 };

@@ -4,7 +4,7 @@ import { formatHumanSize } from './routeros-format.js';
 import { type SimFileEntry, fileTypeLabel, formatFileDetail, formatTimestamp } from './routeros-status-format.js';
 import { buildConditions, matchesAll } from './routeros-values.js';
 import { type CommandHandler, type ExecContext, targetIds } from './sim-exec-context.js';
-import { formatId, touchParent } from './sim-state.js';
+import { addParentDirectories, allocateId, formatId, poolFileName, touchParent } from './sim-state.js';
 
 const FILE_PROPERTIES = ['name', 'type', 'size', 'last-modified'] as const;
 
@@ -90,4 +90,27 @@ const remove: CommandHandler = async (ctx, command) => {
   return undefined;
 };
 
-export const FILE_COMMANDS: Readonly<Record<string, CommandHandler>> = { print, find, remove };
+/**
+ * `/file add type=directory name=<pool>/<dir>` (RouterOS 7), how an operator prepares the volume base
+ * path. Missing parents are created too; an existing name is refused (`failure: file already exists`).
+ */
+const add: CommandHandler = async (ctx, command) => {
+  requireKnownArgs(command, ['type', 'name']);
+  splitUnnamed(command, [], 0);
+  const args = new Map<string, string | undefined>();
+  for (const arg of command.named) args.set(arg.key, (await ctx.evaluate(arg)).text);
+  const type = args.get('type');
+  const path = args.get('name');
+  if (type === undefined || path === undefined) throw RouterOsError.failure('missing required parameters');
+  if (type !== 'directory') throw RouterOsError.invalidValue('type');
+  const name = poolFileName(ctx.state, path, 'name');
+  if (ctx.state.files[name] !== undefined) throw RouterOsError.failure('file already exists');
+  await ctx.files.ensureDirectory(name);
+  addParentDirectories(ctx.state, name, ctx.now);
+  touchParent(ctx.state, name, ctx.now);
+  ctx.state.files[name] = { id: allocateId(ctx.state), type: 'directory', sizeBytes: 0, modifiedAt: ctx.now };
+  ctx.markChanged();
+  return undefined;
+};
+
+export const FILE_COMMANDS: Readonly<Record<string, CommandHandler>> = { print, find, remove, add };

@@ -17,7 +17,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: 'driver-name', env: env('driver-name'), defaultValue: 'rds.csi.srvlab.io', help: 'CSI driver name' },
   { flag: 'rds-address', env: env('rds-address'), help: 'RDS management address (SSH)' },
   { flag: 'rds-port', env: env('rds-port'), defaultValue: '22', help: 'RDS SSH port' },
-  { flag: 'rds-user', env: env('rds-user'), defaultValue: 'admin', help: 'RouterOS user' },
+  { flag: 'rds-user', env: env('rds-user'), help: 'RouterOS user the driver logs in as (required in controller and all modes; least privilege, see docs/rds-preparation.md)' },
   { flag: 'rds-key-file', env: env('rds-key-file'), help: 'SSH private key file (ed25519 or RSA)' },
   { flag: 'rds-host-key', env: env('rds-host-key'), help: 'pinned RDS host key: SHA256:… fingerprint, key line, or a file holding one' },
   { flag: 'rds-max-commands', env: env('rds-max-commands'), defaultValue: '4', help: 'RouterOS commands in flight at once on the SSH connection (exec channels)' },

@@ -16,7 +16,8 @@ export interface Config {
   readonly rds: {
     readonly address?: string;
     readonly port: number;
-    readonly user: string;
+    /** Required unless the simulator is embedded (it has its own user). */
+    readonly user?: string;
     readonly keyFile?: string;
     readonly hostKey?: string;
     readonly insecureSkipHostKeyCheck: boolean;

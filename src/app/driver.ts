@@ -86,7 +86,7 @@ export async function runDriver(config: Config, options: DriverOptions): Promise
     },
     logger,
   );
-  logger.info('rds-csi serving', { socket: config.socketPath, mode: config.mode, driverName: config.driverName, nodeId: config.nodeId });
+  logger.info('rds-csi serving', { version: packageVersion(), socket: config.socketPath, mode: config.mode, driverName: config.driverName, nodeId: config.nodeId });
   return {
     socketPath: config.socketPath,
     services: ['Identity', ...(serving ? ['Controller'] : []), ...(config.mode !== 'controller' ? ['Node'] : [])],

@@ -1,9 +1,11 @@
-import { parseArgs } from 'node:util';
 import { parseNodeId } from '../domain/ids.js';
 import { parseHostAddress, parsePort } from '../domain/network-address.js';
 import { parseBasePath } from '../domain/storage-path.js';
 import type { Config, Mode, StoreKind } from './config.js';
+import { readFlags } from './cli/read-flags.js';
 import { OPTIONS } from './config-options.js';
+import { hostKeyProblem, keyFileProblem, placeholderAddressProblem } from './rds-material-checks.js';
+import type { MaterialChecks } from './rds-material-checks.js';
 import { optionalField } from './optional-field.js';
 
 export type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly problems: readonly string[] };
@@ -14,15 +16,15 @@ const DRIVER_NAME = /^(?=.{1,63}$)[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
  * The only reader of argv and the environment. Collects every problem, each naming the flag and its
  * environment variable, so an operator fixes them in one go; nothing starts on a bad configuration.
  */
-export function parseConfig(argv: readonly string[], environment: Readonly<Record<string, string | undefined>>, hostname: string): ConfigResult {
-  const problems: string[] = [];
-  let flags: Record<string, string | boolean | undefined> = {};
-  try {
-    const spec = Object.fromEntries(OPTIONS.map((o) => [o.flag, { type: o.boolean ? ('boolean' as const) : ('string' as const) }]));
-    flags = parseArgs({ args: [...argv], options: spec, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    return { ok: false, problems: [`${(error as Error).message}; run "rds-csi help" for the flags`] };
-  }
+export function parseConfig(
+  argv: readonly string[],
+  environment: Readonly<Record<string, string | undefined>>,
+  hostname: string,
+  material?: MaterialChecks,
+): ConfigResult {
+  const read = readFlags(argv, OPTIONS);
+  const problems: string[] = [...read.problems];
+  const flags = read.values;
   const raw = (flag: string): string | undefined => {
     const option = OPTIONS.find((o) => o.flag === flag)!;
     const fromFlag = flags[flag];
@@ -72,10 +74,16 @@ export function parseConfig(argv: readonly string[], environment: Readonly<Recor
   const hostKey = check('rds-host-key', (v) => v);
   const insecure = check('rds-insecure-skip-host-key-check', truthy) ?? false;
   const serving = mode !== 'node';
+  const rdsUser = check('rds-user', (v) => {
+    if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v)) return v;
+    throw new Error(`${JSON.stringify(v)} is not a RouterOS user name`);
+  });
   if (serving && !embeddedRds) {
     if (!rdsAddress) problems.push(`${where('rds-address')} is required in ${mode} mode (or --embedded-rds DIR for the simulator)`);
+    if (raw('rds-user') === undefined) problems.push(`${where('rds-user')} is required in ${mode} mode: the RouterOS user the driver logs in as (a least-privilege user, see docs/rds-preparation.md)`);
     if (!keyFile) problems.push(`${where('rds-key-file')} is required in ${mode} mode`);
     if (!hostKey && !insecure) problems.push(`${where('rds-host-key')} is required: pin the RDS host key (or, for a lab, --rds-insecure-skip-host-key-check)`);
+    problems.push(...materialProblems(where, { rdsAddress, nvmeAddress: raw('nvme-address'), keyFile, hostKey }, material));
   }
   const nodeIdGiven = check('node-id', (v) => parseNodeId(v));
   const nodeId = nodeIdGiven ?? (mode === 'controller' || raw('node-id') !== undefined ? undefined : safeNode(hostname, problems));
@@ -95,10 +103,7 @@ export function parseConfig(argv: readonly string[], environment: Readonly<Recor
     rds: {
       ...(rdsAddress ? { address: rdsAddress } : {}),
       port: check('rds-port', (v) => parsePort(v, 'the port')) ?? 22,
-      user: check('rds-user', (v) => {
-        if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v)) return v;
-        throw new Error(`${JSON.stringify(v)} is not a RouterOS user name`);
-      }) ?? 'admin',
+      ...optionalField('user', rdsUser),
       ...(keyFile ? { keyFile } : {}),
       ...(hostKey ? { hostKey } : {}),
       insecureSkipHostKeyCheck: insecure,
@@ -156,6 +161,26 @@ export function parseConfig(argv: readonly string[], environment: Readonly<Recor
     },
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config: Object.freeze(config) };
+}
+
+interface RdsMaterial {
+  readonly rdsAddress: string | undefined;
+  readonly nvmeAddress: string | undefined;
+  readonly keyFile: string | undefined;
+  readonly hostKey: string | undefined;
+}
+
+/** Placeholders left from the examples, and (given file access) key files and host keys that cannot work. */
+function materialProblems(where: (flag: string) => string, given: RdsMaterial, material: MaterialChecks | undefined): string[] {
+  const found = [
+    given.rdsAddress === undefined ? undefined : placeholderAddressProblem(where('rds-address'), given.rdsAddress),
+    given.nvmeAddress === undefined ? undefined : placeholderAddressProblem(where('nvme-address'), given.nvmeAddress),
+  ];
+  if (material) {
+    if (given.keyFile !== undefined) found.push(keyFileProblem(where('rds-key-file'), given.keyFile, material));
+    if (given.hostKey !== undefined) found.push(hostKeyProblem(where('rds-host-key'), given.hostKey, material));
+  }
+  return found.filter((p): p is string => p !== undefined);
 }
 
 function safeNode(hostname: string, problems: string[]) {

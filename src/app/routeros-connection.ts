@@ -1,9 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { EmbeddedRds } from '../../simulator/embedded-rds.js';
 import { ROUTEROS_DEFAULTS } from '../adapters/routeros/routeros-config.js';
+import { routerOsFileName } from '../adapters/routeros/routeros-file-names.js';
+import { quoteRouterOsString } from '../adapters/routeros/routeros-quoting.js';
+import type { BasePath } from '../domain/storage-path.js';
 import type { RouterOsConfig } from '../adapters/routeros/routeros-config.js';
 import { TiB } from '../domain/size.js';
 import type { Config } from './config.js';
+import { isInlineHostKey } from './rds-material-checks.js';
 
 export interface RouterOsConnection {
   readonly settings: RouterOsConfig;
@@ -28,6 +32,7 @@ export async function routerOsConnection(config: Config): Promise<RouterOsConnec
     // Loaded only here: the simulator is a separate appliance, never part of what `serve` loads for a real RDS.
     const { startEmbeddedRds } = await import('../../simulator/embedded-rds.js');
     const embedded = await startEmbeddedRds(config.embeddedRds, TiB);
+    await prepareBasePath(embedded, config.volumeBasePath);
     return {
       embedded,
       settings: { host: embedded.host, port: embedded.port, username: 'admin', privateKey: embedded.privateKey, hostKey: embedded.hostKeyFingerprint, insecureSkipHostKeyCheck: false, ...limits },
@@ -39,7 +44,7 @@ export async function routerOsConnection(config: Config): Promise<RouterOsConnec
     settings: {
       host: config.rds.address!,
       port: config.rds.port,
-      username: config.rds.user,
+      username: config.rds.user!,
       privateKey,
       ...(hostKey ? { hostKey } : {}),
       insecureSkipHostKeyCheck: config.rds.insecureSkipHostKeyCheck,
@@ -48,9 +53,18 @@ export async function routerOsConnection(config: Config): Promise<RouterOsConnec
   };
 }
 
+/**
+ * Creates the volume base path on the embedded RDS, as an operator does on a real one
+ * (docs/rds-preparation.md), so `rds-csi doctor` passes against it. An existing directory, or a base path
+ * outside the pool, is left for CreateVolume and doctor to report.
+ */
+async function prepareBasePath(embedded: EmbeddedRds, basePath: BasePath): Promise<void> {
+  await embedded.simulator.execute(`/file add type=directory name=${quoteRouterOsString(routerOsFileName(basePath), 'base path')}`);
+}
+
 /** A fingerprint or key line given inline, or else the path of a file holding one. */
 async function hostKeyValue(value: string): Promise<string> {
-  if (/^SHA256:/.test(value) || /^(ssh|ecdsa)-\S+ \S+/.test(value)) return value.trim();
+  if (isInlineHostKey(value)) return value.trim();
   return (await readConfigured(value, '--rds-host-key')).trim();
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/app/parse-config.js';
 
-const rds = ['--rds-address', '10.0.0.1', '--rds-key-file', '/etc/rds/key', '--rds-host-key', 'SHA256:abc'];
+const rds = ['--rds-address', '10.0.0.1', '--rds-user', 'rds-csi', '--rds-key-file', '/etc/rds/key', '--rds-host-key', 'SHA256:abc'];
 
 describe('parseConfig', () => {
   it('applies defaults and reads flags', () => {
@@ -11,7 +11,7 @@ describe('parseConfig', () => {
     expect(result.config).toMatchObject({
       mode: 'controller', socketPath: '/csi/csi.sock', driverName: 'rds.csi.srvlab.io', attachmentStore: 'kubernetes',
       volumeBasePath: '/storage-pool/metal-csi', nvme: { address: '10.0.0.1', port: 4420 },
-      rds: { address: '10.0.0.1', port: 22, user: 'admin', keyFile: '/etc/rds/key', hostKey: 'SHA256:abc', insecureSkipHostKeyCheck: false, maxCommands: 4, commandTimeoutMs: 30_000 },
+      rds: { address: '10.0.0.1', port: 22, user: 'rds-csi', keyFile: '/etc/rds/key', hostKey: 'SHA256:abc', insecureSkipHostKeyCheck: false, maxCommands: 4, commandTimeoutMs: 30_000 },
       attachment: { dualAttachTimeoutMs: 300_000, lockWaitMs: 10_000 },
     });
     expect(result.config.nodeId).toBeUndefined();
@@ -78,12 +78,12 @@ describe('parseConfig', () => {
   });
 
   it('accepts an insecure host key choice explicitly, and the embedded simulator without RDS flags', () => {
-    expect(parseConfig(['--mode', 'controller', '--rds-address', 'rds.lan', '--rds-key-file', 'k', '--rds-insecure-skip-host-key-check'], {}, 'h').ok).toBe(true);
+    expect(parseConfig(['--mode', 'controller', '--rds-address', 'rds.lan', '--rds-user', 'u', '--rds-key-file', 'k', '--rds-insecure-skip-host-key-check'], {}, 'h').ok).toBe(true);
     expect(parseConfig(['--embedded-rds', './var/rds', '--attachment-store', 'memory'], {}, 'h').ok).toBe(true);
   });
 
   it('refuses unknown flags and bad host names', () => {
-    expect(parseConfig(['--rds-adress', 'x'], {}, 'h')).toMatchObject({ ok: false, problems: [expect.stringMatching(/rds-adress/)] });
+    expect(parseConfig(['--rds-adress', 'x', '--embedded-rds', 'd'], {}, 'h')).toMatchObject({ ok: false, problems: [expect.stringMatching(/rds-adress/)] });
     expect(parseConfig(['--mode', 'node'], {}, 'bad host')).toMatchObject({ ok: false, problems: [expect.stringMatching(/"bad host" is not a valid node ID/)] });
     expect(parseConfig(['--mode', 'controller', ...rds, '--nvme-address', 'a;b'], {}, 'h')).toMatchObject({ ok: false });
   });

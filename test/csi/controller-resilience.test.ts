@@ -63,7 +63,7 @@ describe('restart and outage behaviour', () => {
 
     const t = await startDriver({
       dir,
-      flags: ['--rds-address', '127.0.0.1', '--rds-port', String(port), '--rds-key-file', join(dir, 'client_key'), '--rds-host-key', fingerprint, '--metrics-address', '127.0.0.1:0'],
+      flags: ['--rds-address', '127.0.0.1', '--rds-user', 'admin', '--rds-port', String(port), '--rds-key-file', join(dir, 'client_key'), '--rds-host-key', fingerprint, '--metrics-address', '127.0.0.1:0'],
     });
     cleanups.push(async () => t.stop());
     const probe = async () => (await t.client.call<object, ProbeResponse>(t.client.identity, 'probe', {})).ready;
@@ -71,6 +71,7 @@ describe('restart and outage behaviour', () => {
     const http = async (path: string) => (await fetch(`http://127.0.0.1:${t.driver.metricsPort}${path}`)).status;
     expect(await probe()).toBe(false);
     expect([await http('/healthz'), await http('/readyz')]).toEqual([200, 503]);
+    expect(await (await fetch(`http://127.0.0.1:${t.driver.metricsPort}/readyz`)).text()).toMatch(/^not ready: RDS not reachable: .+\n$/);
     const whileDown = await Promise.all([
       t.client.code(t.client.controller, 'createVolume', req.create('pvc-during-outage')),
       t.client.code(t.client.controller, 'listVolumes', req.list()),

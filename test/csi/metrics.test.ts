@@ -25,7 +25,7 @@ describe('metrics, health and readiness endpoints of a running driver', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.text()).toMatch(/^ready/);
+    expect(await ready.text()).toBe('ready\n');
     expect((await fetch(`${base}/nope`)).status).toBe(404);
   });
 

@@ -68,3 +68,20 @@ describe('/file remove', () => {
     expect(r.stdout).toMatch(/^syntax error \(line 1 column \d+\)\r\n$/);
   });
 });
+
+describe('/file add type=directory', () => {
+  it('creates a directory with its parents, which print lists and an existing name refuses', async () => {
+    expect((await env.sim.execute('/file add type=directory name=storage-pool/team-a/csi')).exitCode).toBe(0);
+    const listed = await env.sim.execute('/file print detail where name~"^storage-pool/team-a"');
+    expect(listed.stdout).toMatch(/name=storage-pool\/team-a\s+type=directory/);
+    expect(listed.stdout).toMatch(/name=storage-pool\/team-a\/csi\s+type=directory/);
+    expect(await exists(env.sim.backingFilePath('/storage-pool/team-a/csi'))).toBe(true);
+    expect((await env.sim.execute('/file add type=directory name=storage-pool/team-a/csi')).stdout).toBe('failure: file already exists\r\n');
+  });
+
+  it('refuses other types, paths outside the pool and missing arguments', async () => {
+    expect((await env.sim.execute('/file add type=file name=storage-pool/x')).exitCode).toBe(1);
+    expect((await env.sim.execute('/file add type=directory name=elsewhere/x')).exitCode).toBe(1);
+    expect((await env.sim.execute('/file add type=directory')).stdout).toBe('failure: missing required parameters\r\n');
+  });
+});

@@ -1,3 +1,4 @@
+import { currentLogContext } from '../../src/adapters/logging/log-context.js';
 import type { LogFields, Logger } from '../../src/ports/logger.js';
 
 export interface LogLine {
@@ -6,7 +7,10 @@ export interface LogLine {
   readonly fields: LogFields;
 }
 
-/** A Logger that keeps every line in memory, children included, for assertions. */
+/**
+ * A Logger that keeps every line in memory, children included, for assertions. Like PinoLogger it adds
+ * the current log context (the CSI call's request ID) to every line.
+ */
 export class RecordingLogger implements Logger {
   constructor(
     readonly lines: LogLine[] = [],
@@ -14,16 +18,16 @@ export class RecordingLogger implements Logger {
   ) {}
 
   debug(message: string, fields?: LogFields): void {
-    this.lines.push({ level: 'debug', message, fields: { ...this.base, ...fields } });
+    this.lines.push({ level: 'debug', message, fields: { ...currentLogContext(), ...this.base, ...fields } });
   }
   info(message: string, fields?: LogFields): void {
-    this.lines.push({ level: 'info', message, fields: { ...this.base, ...fields } });
+    this.lines.push({ level: 'info', message, fields: { ...currentLogContext(), ...this.base, ...fields } });
   }
   warn(message: string, fields?: LogFields): void {
-    this.lines.push({ level: 'warn', message, fields: { ...this.base, ...fields } });
+    this.lines.push({ level: 'warn', message, fields: { ...currentLogContext(), ...this.base, ...fields } });
   }
   error(message: string, fields?: LogFields): void {
-    this.lines.push({ level: 'error', message, fields: { ...this.base, ...fields } });
+    this.lines.push({ level: 'error', message, fields: { ...currentLogContext(), ...this.base, ...fields } });
   }
   child(fields: LogFields): Logger {
     return new RecordingLogger(this.lines, { ...this.base, ...fields });

@@ -3,6 +3,7 @@ import type { handleUnaryCall, ServerUnaryCall } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { AbortedByCallerError } from '../../domain/errors.js';
+import { runWithLogContext } from '../logging/log-context.js';
 import type { LogFields, Logger } from '../../ports/logger.js';
 import type { Metrics } from '../../ports/metrics.js';
 import { statusName, toGrpcFailure } from './status-mapping.js';
@@ -34,12 +35,14 @@ export function unaryRpc<Req, Res>(logger: Logger, spec: RpcSpec<Req, Res>, metr
   return (call: ServerUnaryCall<Req, Res>, callback) => {
     const started = performance.now();
     const controller = new AbortController();
-    const fields: LogFields = { requestId: randomUUID(), method: spec.method, ...safeSubject(spec, call.request) };
+    const requestId = randomUUID();
+    const fields: LogFields = { method: spec.method, ...safeSubject(spec, call.request) };
     const remaining = deadlineMs(call.getDeadline());
     const timer = remaining === undefined ? undefined : setTimeout(() => controller.abort(new AbortedByCallerError(`${spec.method} passed its deadline`)), remaining);
     call.on('cancelled', () => controller.abort(new AbortedByCallerError(`${spec.method} was cancelled by the caller`)));
     const rpcLogger = logger.child(fields);
-    spec
+    // Every line logged while the call runs, by any component, carries its request ID, the final one too.
+    runWithLogContext({ requestId }, () => spec
       .run(call.request, { signal: controller.signal, logger: rpcLogger })
       .then(
         (response) => {
@@ -58,7 +61,7 @@ export function unaryRpc<Req, Res>(logger: Logger, spec: RpcSpec<Req, Res>, metr
           callback({ code: failure.code, details: failure.details });
         },
       )
-      .finally(() => clearTimeout(timer));
+      .finally(() => clearTimeout(timer)));
   };
 }
 

@@ -1,17 +1,29 @@
 import { pino } from 'pino';
 import type { Logger as PinoInstance } from 'pino';
 import type { LogFields, Logger } from '../../ports/logger.js';
+import { currentLogContext } from './log-context.js';
 import { redactFields, redactText } from './redaction.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-/** JSON lines on a writable stream (stdout by default), one object per line, secrets redacted. */
+/**
+ * JSON lines on a writable stream (stdout by default), one object per line, secrets redacted, level
+ * names spelled out, and the fields of the current log context (runWithLogContext) on every line.
+ */
 export class PinoLogger implements Logger {
   private constructor(private readonly target: PinoInstance) {}
 
   static create(options: { level: LogLevel; service: string; destination?: NodeJS.WritableStream }): PinoLogger {
     const instance = pino(
-      { level: options.level, base: { service: options.service }, timestamp: pino.stdTimeFunctions.isoTime },
+      {
+        level: options.level,
+        base: { service: options.service },
+        timestamp: pino.stdTimeFunctions.isoTime,
+        // "level":"info", as log pipelines expect, not pino's numbers.
+        formatters: { level: (label) => ({ level: label }) },
+        // The request ID of the CSI call this line is logged under, from wherever it is logged.
+        mixin: () => redactFields(currentLogContext()),
+      },
       options.destination ?? pino.destination({ sync: false }),
     );
     return new PinoLogger(instance);

@@ -6,6 +6,11 @@ import type { PromMetrics } from './prom-metrics.js';
 
 export type Readiness = () => Promise<{ readonly ready: boolean; readonly detail: string }>;
 
+/** The /readyz body as docs/operations.md documents it: `ready`, or `not ready: <reason>`. */
+export function readinessBody(r: { readonly ready: boolean; readonly detail: string }): string {
+  return r.ready ? 'ready\n' : `not ready: ${r.detail}\n`;
+}
+
 /**
  * /metrics (Prometheus text), /healthz (the process answers) and /readyz (the driver can serve:
  * 200 or 503 with the reason) on a small HTTP server of its own.
@@ -26,7 +31,7 @@ export class MetricsServer {
       if (path === '/healthz') return reply(200, 'ok\n');
       if (path === '/readyz') {
         void readiness().then(
-          (r) => reply(r.ready ? 200 : 503, `${r.ready ? 'ready' : 'not ready'}: ${r.detail}\n`),
+          (r) => reply(r.ready ? 200 : 503, readinessBody(r)),
           () => reply(503, 'not ready: readiness check failed\n'),
         );
         return;

@@ -1,6 +1,6 @@
 import { Semaphore } from 'async-mutex';
 import { inject, injectable } from 'inversify';
-import { Client } from 'ssh2';
+import ssh2, { Client } from 'ssh2';
 import type { ClientChannel } from 'ssh2';
 import { AbortedByCallerError, InvalidArgumentError } from '../../domain/errors.js';
 import { Clock } from '../../ports/clock.js';
@@ -15,6 +15,23 @@ import { fingerprintOf, parseHostKeyPin } from './routeros-host-key.js';
 import type { CommandResult, RouterOsSession, RunOptions, SessionState } from './routeros-session.js';
 
 const CHANNEL_RETRY_BASE_MS = 25;
+
+/**
+ * Why ssh2 could not use `text` as a private key (unparsable, encrypted without a passphrase, a public
+ * key), with anything key-like cut from the reason; undefined when it can. Checked before serving.
+ */
+export function privateKeyProblem(text: string, passphrase?: string): string | undefined {
+  let parsed: ReturnType<typeof ssh2.utils.parseKey>;
+  try {
+    parsed = ssh2.utils.parseKey(text, passphrase);
+  } catch (error) {
+    return redactKeyLike(error instanceof Error ? error.message : 'unreadable key');
+  }
+  if (parsed instanceof Error) return redactKeyLike(parsed.message);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key || !key.isPrivateKey()) return 'a public key, not a private key';
+  return undefined;
+}
 const CHANNEL_RETRY_MAX_MS = 1_000;
 const MAX_COMMAND_LENGTH = 4_096;
 

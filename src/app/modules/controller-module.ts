@@ -6,6 +6,8 @@ import type { RouterOsConfig as RouterOsSettings } from '../../adapters/routeros
 import { RouterOsSession } from '../../adapters/routeros/routeros-session.js';
 import { RouterOsSshSession } from '../../adapters/routeros/routeros-ssh-session.js';
 import { InstrumentedRouterOsSession } from '../../adapters/routeros/instrumented-session.js';
+import { LoggedRouterOsSession } from '../../adapters/routeros/logged-session.js';
+import { Logger } from '../../ports/logger.js';
 import { Metrics } from '../../ports/metrics.js';
 import { RouterOsStorageBackend } from '../../adapters/routeros/routeros-storage-backend.js';
 import { DEFAULT_CAPACITY_POLICY } from '../../domain/capacity-range.js';
@@ -44,7 +46,10 @@ export function controllerModule(config: Config, routerOs: RouterOsSettings | un
       bind(RouterOsConfig).toConstantValue(routerOs);
       bind(RouterOsSshSession).toSelf().inSingletonScope();
       bind(RouterOsSession)
-        .toResolvedValue((ssh: RouterOsSshSession, metrics: Metrics) => new InstrumentedRouterOsSession(ssh, metrics), [RouterOsSshSession, Metrics])
+        .toResolvedValue(
+          (ssh: RouterOsSshSession, metrics: Metrics, logger: Logger) => new InstrumentedRouterOsSession(new LoggedRouterOsSession(ssh, logger), metrics),
+          [RouterOsSshSession, Metrics, Logger],
+        )
         .inSingletonScope();
       bind(StorageBackend).to(RouterOsStorageBackend).inSingletonScope();
     }
