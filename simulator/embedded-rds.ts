@@ -18,21 +18,24 @@ export interface EmbeddedRds {
 
 /**
  * Starts the RDS simulator on loopback with its state in `dataDir`. The host key and a client key
- * are generated on first start and kept there (mode 0600), so restarts keep the same identities.
+ * are generated on first start and kept there (mode 0600), so restarts keep the same identities, and
+ * so is the SSH port: a restart listens where the last run did (a doctor line or client set up
+ * against it keeps working), or on a fresh port when that one is taken.
  */
 export async function startEmbeddedRds(dataDir: string, poolSizeBytes: number): Promise<EmbeddedRds> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const hostKey = await keptKey(join(dataDir, 'ssh_host_ed25519_key'));
   const privateKeyPath = join(dataDir, 'client_ed25519_key');
   const clientKey = await keptKey(privateKeyPath);
-  const simulator = await RdsSimulator.start({
-    dataDir,
-    poolSizeBytes,
-    host: '127.0.0.1',
-    port: 0,
-    hostKey,
-    authorizedKeys: [publicKeyLine(loadHostKey(clientKey).parsed)],
+  const options = { dataDir, poolSizeBytes, host: '127.0.0.1', hostKey, authorizedKeys: [publicKeyLine(loadHostKey(clientKey).parsed)] };
+  const portFile = join(dataDir, 'ssh_port');
+  const kept = Number((await readFile(portFile, 'utf8').catch(() => '')).trim());
+  const keptPort = Number.isInteger(kept) && kept > 0 && kept < 65536 ? kept : 0;
+  const simulator = await RdsSimulator.start({ ...options, port: keptPort }).catch((error: unknown) => {
+    if (keptPort === 0 || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    return RdsSimulator.start({ ...options, port: 0 });
   });
+  if (simulator.port !== keptPort) await writeFile(portFile, `${simulator.port}\n`);
   return {
     simulator,
     host: simulator.host,
