@@ -31,10 +31,19 @@ export function mountOptionsFor(fsType: FsType, options: readonly string[]): str
   return fsType === 'xfs' && !result.includes('nouuid') ? [...result, 'nouuid'] : result;
 }
 
-/** Validated extra options for a bind mount: per-mount flags only (`ro` comes from the readonly flag). */
+const FS_LEVEL = new Set([...COMMON, ...EXT, ...XFS].filter((o) => !PER_MOUNT.includes(o)));
+
+/**
+ * Validated extra options for a bind mount (NodePublish). Kubelet passes a StorageClass's
+ * mountOptions to NodePublish as well as to NodeStage: per-mount flags are applied to the bind;
+ * options of the file system itself (`discard`, `data=…`, `inode64`, `ro`, …), which NodeStage
+ * applied, are dropped here instead of failing every pod (`ro` of a publish comes from its readonly
+ * flag). Anything neither list admits is refused, as at stage.
+ */
 export function bindOptions(options: readonly string[]): string[] {
-  const allowed = new Set(PER_MOUNT);
-  return dedupe(options, (o) => allowed.has(o), 'a bind mount');
+  const perMount = new Set(PER_MOUNT);
+  const own = options.filter((o) => !(FS_LEVEL.has(o) || EXT_COMMIT.test(o)));
+  return dedupe(own, (o) => perMount.has(o), 'a bind mount');
 }
 
 /** Whether per-mount options say read-only. */

@@ -51,7 +51,11 @@ describe('mount option whitelist', () => {
 
   it('admits only per-mount flags on a bind mount', () => {
     expect(bindOptions(['nosuid', 'nodev', 'noexec', 'noatime'])).toEqual(['nosuid', 'nodev', 'noexec', 'noatime']);
-    for (const bad of ['ro', 'rw', 'discard', 'inode64', 'suid']) expect(() => bindOptions([bad])).toThrow(InvalidArgumentError);
+    for (const bad of ['suid', 'dev', 'bind', 'uid=0']) expect(() => bindOptions([bad])).toThrow(InvalidArgumentError);
+  });
+
+  it('drops the file system\'s own options on a bind mount: kubelet passes StorageClass mountOptions to NodePublish too', () => {
+    expect(bindOptions(['noatime', 'discard', 'data=ordered', 'commit=30', 'inode64', 'ro', 'nodev'])).toEqual(['noatime', 'nodev']);
   });
 });
 
