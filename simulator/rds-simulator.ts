@@ -162,13 +162,21 @@ export class RdsSimulator {
     await this.requireNvmet().portUp(port, desiredExports(await this.router.state(), this.router.store.filesRoot));
   }
 
-  /** Stops SSH and, like an appliance going down, every NVMe/TCP export; the state keeps them. */
+  /**
+   * Stops SSH and, like an appliance going down, stops serving NVMe/TCP (the kernel keeps the
+   * subsystems, so a restart serves them again to the hosts that wait for them).
+   */
   async stop(): Promise<void> {
     for (const fail of this.hung) fail(new Error('simulator stopped'));
     this.hung.clear();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const client of this.connections) destroySocket(client);
     await closed;
+    await this.nvmet_?.goDown();
+  }
+
+  /** Removes every NVMe/TCP export from the kernel target (the end of a test; the state keeps them). */
+  async removeNvmeExports(): Promise<void> {
     await this.nvmet_?.clear();
   }
 

@@ -1,5 +1,6 @@
-import { lstat, mkdir, readdir, readFile, readlink, rmdir, symlink, unlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rmdir, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
+import { createHash } from 'node:crypto';
 import type { SimState } from './sim-state.js';
 
 /** One disk the simulator serves over NVMe/TCP: what the kernel target must hold for it. */
@@ -59,22 +60,37 @@ export class NvmetTarget {
     const wanted = new Map(desired.map((e) => [e.nqn, e]));
     for (const nqn of await this.subsystems()) {
       const want = wanted.get(nqn);
-      if (!want || (await this.devicePath(nqn)) !== want.file || !(await this.linkedTo(nqn, want.port))) await this.remove(nqn);
+      if (!want || (await this.devicePath(nqn)) !== want.file) await this.remove(nqn);
+      else await this.unlinkElsewhere(nqn, want.port);
     }
     for (const e of desired) {
       if (!(await this.exists(join(this.root, 'subsystems', e.nqn)))) await this.add(e);
-      else if (this.sizes.get(e.nqn) !== e.sizeBytes) {
-        await writeFile(join(this.root, 'subsystems', e.nqn, 'namespaces/1/revalidate_size'), '1');
+      else {
+        if (this.sizes.get(e.nqn) !== e.sizeBytes) await writeFile(join(this.root, 'subsystems', e.nqn, 'namespaces/1/revalidate_size'), '1');
         this.sizes.set(e.nqn, e.sizeBytes);
+        if (!this.downPorts.has(e.port)) await this.link(e);
       }
     }
-    for (const port of await this.ports()) {
-      if ((await readdir(join(this.root, 'ports', String(port), 'subsystems'))).length === 0) await rmdir(join(this.root, 'ports', String(port)));
-    }
+    await this.removeEmptyPorts();
   }
 
-  /** Removes every export (the appliance is going down). */
+  /**
+   * The appliance goes down: every port stops listening and its connections drop, as in a power
+   * cut. The subsystems stay configured (as the appliance keeps its disks), so a later `apply` serves
+   * them again under the same identifiers and connected hosts carry on; disabling a namespace under
+   * a connected host would instead make the host drop the namespace and fail its I/O.
+   */
+  async goDown(): Promise<void> {
+    for (const port of await this.ports()) {
+      const dir = join(this.root, 'ports', String(port));
+      for (const nqn of await readdir(join(dir, 'subsystems'))) await unlink(join(dir, 'subsystems', nqn));
+    }
+    await this.removeEmptyPorts();
+  }
+
+  /** Removes every port and subsystem. */
   async clear(): Promise<void> {
+    await this.goDown();
     await this.apply([]);
   }
 
@@ -95,8 +111,15 @@ export class NvmetTarget {
     const subsystem = join(this.root, 'subsystems', e.nqn);
     await mkdir(subsystem);
     await writeFile(join(subsystem, 'attr_allow_any_host'), '1');
+    // Identifiers derived from the NQN: a host that reconnects after the target was re-created (an
+    // RDS reboot) finds the same serial and namespace IDs and keeps its block device.
+    const id = createHash('sha256').update(e.nqn).digest('hex');
+    await writeFile(join(subsystem, 'attr_serial'), id.slice(0, 20));
     const namespace = join(subsystem, 'namespaces/1');
     await mkdir(namespace);
+    const uuid = `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`;
+    await writeFile(join(namespace, 'device_uuid'), uuid);
+    await writeFile(join(namespace, 'device_nguid'), uuid);
     await writeFile(join(namespace, 'device_path'), e.file);
     await writeFile(join(namespace, 'buffered_io'), '1');
     await writeFile(join(namespace, 'enable'), '1');
@@ -131,6 +154,20 @@ export class NvmetTarget {
     this.sizes.delete(nqn);
   }
 
+  private async unlinkElsewhere(nqn: string, port: number): Promise<void> {
+    for (const other of await this.ports()) {
+      if (other === port) continue;
+      const link = join(this.root, 'ports', String(other), 'subsystems', nqn);
+      if (await this.exists(link)) await unlink(link);
+    }
+  }
+
+  private async removeEmptyPorts(): Promise<void> {
+    for (const port of await this.ports()) {
+      if ((await readdir(join(this.root, 'ports', String(port), 'subsystems'))).length === 0) await rmdir(join(this.root, 'ports', String(port)));
+    }
+  }
+
   private async subsystems(): Promise<string[]> {
     return readdir(join(this.root, 'subsystems'));
   }
@@ -144,16 +181,6 @@ export class NvmetTarget {
       return (await readFile(join(this.root, 'subsystems', nqn, 'namespaces/1/device_path'), 'utf8')).trim();
     } catch {
       return '';
-    }
-  }
-
-  private async linkedTo(nqn: string, port: number): Promise<boolean> {
-    if (this.downPorts.has(port)) return true;
-    try {
-      await readlink(join(this.root, 'ports', String(port), 'subsystems', nqn));
-      return true;
-    } catch {
-      return false;
     }
   }
 

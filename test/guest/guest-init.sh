@@ -13,7 +13,7 @@ agent=
 for word in $(cat /proc/cmdline); do
   case "$word" in guest.agent=*) agent=${word#guest.agent=} ;; esac
 done
-mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose hostroot /host || echo "guest-init: 9p mount failed"
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=512000 hostroot /host || echo "guest-init: 9p mount failed"
 mount -t tmpfs -o size=80% tmpfs /upper
 mkdir -p /upper/data /upper/work
 mount -t overlay overlay -o lowerdir=/host,upperdir=/upper/data,workdir=/upper/work /merged || echo "guest-init: overlay failed"

@@ -17,7 +17,7 @@ export async function scenario(vm: GuestVm, args: string, timeoutSec = 400): Pro
   const byName = new Map(steps.map((s) => [s.step, s]));
   if (result.code !== 0 || !byName.has('done')) {
     const error = byName.get('error');
-    throw new Error(`guest scenario "${args}" failed (exit ${result.code}): ${String(error?.['message'] ?? '')}\n${result.stderr}\n${String(error?.['driverLog'] ?? '')}`);
+    throw new Error(`guest scenario "${args}" failed (exit ${result.code}) after steps ${steps.map((s) => s.step).join(', ')}: ${String(error?.['message'] ?? '')}\n${result.stderr}\n${String(error?.['driverLog'] ?? '')}`);
   }
   return byName;
 }

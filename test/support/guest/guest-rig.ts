@@ -132,6 +132,7 @@ export class GuestRig {
   async stop(): Promise<void> {
     await this.stopDriver().catch(() => undefined);
     await this.sim.stop();
+    await this.sim.removeNvmeExports();
   }
 }
 
