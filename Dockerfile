@@ -3,13 +3,14 @@
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# scripts/ first: npm ci's postinstall (prune-node-headers.mjs) lives there.
+COPY scripts ./scripts
 RUN npm ci --no-fund --no-audit
 COPY tsconfig.json tsconfig.build.json ./
 COPY proto ./proto
 COPY src ./src
 COPY simulator ./simulator
 COPY bench ./bench
-COPY scripts ./scripts
 COPY test/support ./test/support
 COPY test/fakes ./test/fakes
 RUN npm run build && npm prune --omit=dev
