@@ -15,12 +15,23 @@ import { LoopLab } from '../test/support/loop-lab.js';
 import { percentile, report } from './report.js';
 
 /**
- * What the driver weighs as deployed: the bundle (dist/bundle/rds-csi.mjs, what the image runs)
- * started as its own process, with the Kubernetes store against the fake API server and RouterOS
+ * What the driver weighs as deployed: the bundle (dist/bundle/rds-csi.mjs) started as its own
+ * process with the Node.js flags of the image's ENTRYPOINT, with the Kubernetes store against the fake API server and RouterOS
  * over SSH to the simulator, both in this process, so the figures are of the driver alone.
  */
 const BUNDLE_DIR = join(import.meta.dirname, '../bundle');
 const ENTRY = join(BUNDLE_DIR, 'rds-csi.mjs');
+/** The Node.js flags the image's ENTRYPOINT runs the bundle with, so the figures are the image's. */
+const IMAGE_NODE_FLAGS = imageNodeFlags(readFileSync(join(import.meta.dirname, '../../Dockerfile'), 'utf8'));
+
+/** `ENTRYPOINT ["node", FLAGS…, "/app/rds-csi.mjs", "serve"]` → FLAGS. */
+function imageNodeFlags(dockerfile: string): string[] {
+  const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
+  const script = entrypoint.findIndex((arg) => arg.endsWith('rds-csi.mjs'));
+  if (entrypoint[0] !== 'node' || script < 0) throw new Error('the Dockerfile ENTRYPOINT does not run node on rds-csi.mjs');
+  return entrypoint.slice(1, script);
+}
+
 /** Long enough for start-up garbage to be collected and RSS to settle. */
 const SETTLE_MS = 5_000;
 
@@ -33,7 +44,7 @@ const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
 
 /** csi.controller_idle_rss_mb: an idle controller after 100 volumes went through their lifecycle. */
 async function controllerIdleRss(): Promise<void> {
-  const cluster = await ControllerCluster.start({ main: ENTRY });
+  const cluster = await ControllerCluster.start({ main: ENTRY, nodeFlags: IMAGE_NODE_FLAGS });
   try {
     cluster.registerNodes(['node-1']);
     const ctl = cluster.spawn('ctl-rss', ['--log-level', 'warn']);
@@ -57,7 +68,7 @@ async function lifecycle(cluster: ControllerCluster, ctl: ControllerProcess, id:
 
 /** csi.start_to_ready_ms: process start to the first Probe that says ready (median of 5 starts). */
 async function startToReady(): Promise<void> {
-  const cluster = await ControllerCluster.start({ main: ENTRY });
+  const cluster = await ControllerCluster.start({ main: ENTRY, nodeFlags: IMAGE_NODE_FLAGS });
   try {
     const samples: number[] = [];
     for (let i = 0; i < 5; i += 1) {
@@ -97,7 +108,7 @@ async function nodeIdleRss(): Promise<void> {
     process.stderr.write('csi.node_idle_rss_mb skipped: no loop devices (needs root)\n');
     return;
   }
-  const cluster = await ControllerCluster.start({ main: ENTRY });
+  const cluster = await ControllerCluster.start({ main: ENTRY, nodeFlags: IMAGE_NODE_FLAGS });
   const lab = await LoopLab.create('node-rss');
   let node: ChildProcess | undefined;
   let client: CsiClient | undefined;
@@ -116,7 +127,7 @@ async function nodeIdleRss(): Promise<void> {
 
     const socket = join(lab.dir, 'node.sock');
     node = spawn(process.execPath, [
-      ENTRY, 'serve', '--mode', 'node', '--endpoint', `unix://${socket}`, '--node-id', nodeId,
+      ...IMAGE_NODE_FLAGS, ENTRY, 'serve', '--mode', 'node', '--endpoint', `unix://${socket}`, '--node-id', nodeId,
       '--node-state-dir', join(lab.dir, 'node-state'), '--embedded-rds', join(cluster.dir, 'rds'),
       '--kubeconfig', join(cluster.dir, 'kubeconfig.json'), '--metrics-address', '127.0.0.1:0', '--log-level', 'warn',
     ], { stdio: 'ignore' });

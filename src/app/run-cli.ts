@@ -3,7 +3,6 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { PinoLogger } from '../adapters/logging/pino-logger.js';
 import { OPTIONS } from './config-options.js';
-import { runDoctorCommand } from './doctor/doctor-command.js';
 import { runDriver } from './driver.js';
 import { parseConfig } from './parse-config.js';
 import { ConfigFileError } from './routeros-connection.js';
@@ -12,7 +11,8 @@ import { ConfigFileError } from './routeros-connection.js';
 async function main(argv: string[]): Promise<number> {
   const [command = 'help', ...rest] = argv;
   if (command === 'help' || command === '--help') return help();
-  if (command === 'doctor') return runDoctorCommand(rest);
+  // Loaded only for `doctor`: its checks reach for SSH and host tools that `serve` may not use.
+  if (command === 'doctor') return (await import('./doctor/doctor-command.js')).runDoctorCommand(rest);
   if (command !== 'serve' && command !== 'start') {
     process.stderr.write(`unknown command ${JSON.stringify(command)}; use serve, start, doctor or help\n`);
     return 2;
