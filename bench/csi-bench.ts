@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ControllerCluster } from '../test/support/controller-processes.js';
 import { startDriver } from '../test/support/csi-driver-harness.js';
 import type { DriverUnderTest } from '../test/support/csi-driver-harness.js';
 import { req } from '../test/support/csi-requests.js';
+import { footprintBenchmarks } from './footprint-bench.js';
 import { percentile, report } from './report.js';
 
 /** One lifecycle: CreateVolume → ControllerPublishVolume → ControllerUnpublishVolume → DeleteVolume. */
@@ -71,25 +69,8 @@ async function timeShare(): Promise<void> {
   }
 }
 
-/**
- * RSS of an idle `rds-csi serve --mode controller` (built), as deployed: the Kubernetes attachment
- * store (against the fake API server) and an RDS (the simulator), both served from this process.
- */
-async function idleRss(): Promise<void> {
-  const cluster = await ControllerCluster.start({ main: join(import.meta.dirname, '../src/app/main.js') });
-  try {
-    const replica = cluster.spawn('ctl-rss', ['--log-level', 'warn']);
-    await replica.ready();
-    await new Promise((r) => setTimeout(r, 3_000));
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${replica.pid}/status`, 'utf8'))?.[1]);
-    report('csi.controller_idle_rss_mb', rssKb / 1024, 'MiB');
-  } finally {
-    await cluster.stop();
-  }
-}
-
 export async function csiBenchmarks(): Promise<void> {
   await lifecycles();
   await timeShare();
-  await idleRss();
+  await footprintBenchmarks();
 }

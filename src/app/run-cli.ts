@@ -3,9 +3,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { PinoLogger } from '../adapters/logging/pino-logger.js';
-import { privateKeyProblem } from '../adapters/routeros/routeros-ssh-session.js';
 import { OPTIONS } from './config-options.js';
-import { runDoctorCommand } from './doctor/doctor-command.js';
 import { runDriver } from './driver.js';
 import { parseConfig } from './parse-config.js';
 import { packageVersion } from './package-version.js';
@@ -13,33 +11,44 @@ import { startBanner } from './start-banner.js';
 import { ConfigFileError } from './routeros-connection.js';
 import type { MaterialChecks } from './rds-material-checks.js';
 
-/** The real files behind --rds-key-file and --rds-host-key, read once before anything starts. */
-const HOST_FILES: MaterialChecks = {
-  read: (path) => {
-    try {
-      return { text: readFileSync(path, 'utf8') };
-    } catch (error) {
-      return { error: (error as NodeJS.ErrnoException).code ?? 'error' };
-    }
-  },
-  privateKey: (text) => privateKeyProblem(text),
-};
+/**
+ * The real files behind --rds-key-file and --rds-host-key, read once before anything starts. The
+ * key parser (ssh2) is loaded only when a first parse says this process talks to a real RDS: the
+ * node plugin never loads it.
+ */
+async function hostFiles(argv: readonly string[], environment: NodeJS.ProcessEnv): Promise<MaterialChecks | undefined> {
+  const first = parseConfig(argv, environment, hostname());
+  if (first.ok && (first.config.mode === 'node' || first.config.embeddedRds)) return undefined;
+  const { privateKeyProblem } = await import('../adapters/routeros/routeros-ssh-session.js');
+  return {
+    read: (path) => {
+      try {
+        return { text: readFileSync(path, 'utf8') };
+      } catch (error) {
+        return { error: (error as NodeJS.ErrnoException).code ?? 'error' };
+      }
+    },
+    privateKey: (text) => privateKeyProblem(text),
+  };
+}
 
 /** `rds-csi serve|start|doctor|help`: the only entry point; exits non-zero on a bad configuration. */
 async function main(argv: string[]): Promise<number> {
   const [command = 'help', ...rest] = argv;
   if (command === 'version' || argv.includes('--version')) {
-    process.stdout.write(`rds-csi ${packageVersion()}\n`);
+    process.stdout.write(`rds-csi ${packageVersion()}
+`);
     return 0;
   }
   if (command === 'help' || argv.includes('--help') || argv.includes('-h')) return help();
-  if (command === 'doctor') return runDoctorCommand(rest);
+  // Loaded only for `doctor`: its checks reach for SSH and host tools that `serve` may not use.
+  if (command === 'doctor') return (await import('./doctor/doctor-command.js')).runDoctorCommand(rest);
   if (command !== 'serve' && command !== 'start') {
     process.stderr.write(`unknown command ${JSON.stringify(command)}; use serve, start, doctor, version or help\n`);
     return 2;
   }
   const environment = command === 'start' ? embeddedEnvironment(process.env) : process.env;
-  const parsed = parseConfig(rest, environment, hostname(), HOST_FILES);
+  const parsed = parseConfig(rest, environment, hostname(), await hostFiles(rest, environment));
   if (!parsed.ok) {
     process.stderr.write(`rds-csi: invalid configuration:\n${parsed.problems.map((p) => `  - ${p}\n`).join('')}`);
     return 2;

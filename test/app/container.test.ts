@@ -48,8 +48,8 @@ describe('composition root', () => {
   });
   afterAll(async () => api.stop());
 
-  it('resolves every root service with the memory store, as singletons', () => {
-    const c = buildContainer(config('--attachment-store', 'memory'), externals());
+  it('resolves every root service with the memory store, as singletons', async () => {
+    const c = await buildContainer(config('--attachment-store', 'memory'), externals());
     for (const root of ROOTS) expect(c.get(root)).toBeInstanceOf(root);
     expect(c.get(AttachmentRepository)).toBeInstanceOf(CachedAttachmentRepository);
     expect(c.get(InMemoryAttachmentSource)).toBeInstanceOf(InMemoryAttachmentSource);
@@ -57,10 +57,10 @@ describe('composition root', () => {
     expect(c.get(PublishVolume)).toBe(c.get(PublishVolume));
   });
 
-  it.each(['memory', 'kubernetes'])('resolves the node services without the controller in node mode (%s store)', (store) => {
+  it.each(['memory', 'kubernetes'])('resolves the node services without the controller in node mode (%s store)', async (store) => {
     const parsed = parseConfig(['--mode', 'node', '--node-id', 'n1', '--attachment-store', store], {}, 'host');
     if (!parsed.ok) throw new Error(parsed.problems.join('; '));
-    const c = buildContainer(parsed.config, { logger: new RecordingLogger(), version: '0.0.0-test', kubeClients: KubeClients.fromOptions(api.kubeConfigOptions()) });
+    const c = await buildContainer(parsed.config, { logger: new RecordingLogger(), version: '0.0.0-test', kubeClients: KubeClients.fromOptions(api.kubeConfigOptions()) });
     expect(c.get(IdentityService)).toBeInstanceOf(IdentityService);
     expect(c.get(NodeService)).toBeInstanceOf(NodeService);
     expect(c.get(EventRecorder)).toBeDefined();
@@ -72,7 +72,7 @@ describe('composition root', () => {
     api.put('csinodes', csiNode('n1', DRIVER, 'n1'));
     const ext = externals();
     await ext.storageBackend.createVolume({ id: vol('pvc-wired'), sizeBytes: GiB, basePath: parseBasePath('/storage-pool/metal-csi'), nvme: { port: 4420, nqn: nqnForVolume(vol('pvc-wired')) } });
-    const c = buildContainer(config('--attachment-store', 'kubernetes'), { ...ext, kubeClients: KubeClients.fromOptions(api.kubeConfigOptions()) });
+    const c = await buildContainer(config('--attachment-store', 'kubernetes'), { ...ext, kubeClients: KubeClients.fromOptions(api.kubeConfigOptions()) });
     for (const root of ROOTS) expect(c.get(root)).toBeInstanceOf(root);
     expect(c.get(PvAttachmentSource)).toBeInstanceOf(PvAttachmentSource);
     expect(c.get(NodeRegistry)).toBeInstanceOf(KubeNodeRegistry);

@@ -38,7 +38,6 @@ const target = (ref: ImportRef) =>
 /** Each SDK may be imported only by files under these folders (its adapters). */
 const SDK_HOMES: Record<string, string[]> = {
   ssh2: ['src/adapters/routeros/routeros-ssh-session.ts', 'simulator/'],
-  '@kubernetes/client-node': ['src/adapters/kubernetes/'],
   '@grpc/grpc-js': ['src/adapters/csi/'],
   '@grpc/proto-loader': ['src/adapters/csi/'],
   pino: ['src/adapters/logging/'],
@@ -119,8 +118,33 @@ describe('layer rules', () => {
   it('what `serve` loads statically leaves the simulator and its loop-device initiator out', () => {
     const loaded = [...staticClosure(join(root, 'src/app/run-cli.ts'))].map(rel);
     expect(loaded).toContain('src/app/driver.ts');
-    expect(loaded).toContain('src/adapters/nvme/nvme-cli-initiator.ts');
     expect(loaded.filter((f) => f.startsWith('simulator/') || f.startsWith('src/adapters/loop/loop-device-initiator'))).toEqual([]);
+  });
+
+  it('what `serve` loads statically is neither mode: the controller, the node plugin and the Kubernetes client load on demand', () => {
+    const loaded = [...staticClosure(join(root, 'src/app/run-cli.ts'))].map(rel);
+    expect(loaded).toContain('src/app/container.ts');
+    // routeros-config.ts holds only connection-setting types and defaults (no SSH); the driver reads them before choosing a mode.
+    const modeSpecific = /^src\/(adapters\/(routeros\/(?!routeros-config\.ts)|kubernetes\/|mount\/|nvme\/|loop\/|node-state\/|attachments\/)|app\/(modules\/(controller|node|kube-|memory-attachment)|doctor\/|controller-runtime|node-runtime|use-cases\/))/;
+    expect(loaded.filter((f) => modeSpecific.test(f))).toEqual([]);
+  });
+
+  it('the node plugin statically loads no controller code, and the controller no node code', () => {
+    // The node statically loads the Kubernetes client (only to post Events); its storage and coordination groups are a few paths, no generated code.
+    const node = [...staticClosure(join(root, 'src/app/modules/node-module.ts')), ...staticClosure(join(root, 'src/app/node-runtime.ts')), ...staticClosure(join(root, 'src/app/modules/kube-events-module.ts'))].map(rel);
+    expect(node).toContain('src/adapters/nvme/nvme-cli-initiator.ts');
+    expect(node).toContain('src/adapters/kubernetes/kube-event-recorder.ts');
+    const controllerOnly = /^src\/(adapters\/(routeros|attachments)\/|adapters\/kubernetes\/(pv-|kube-informer|kube-node-registry|lease-|volume-attachment-source)|app\/(use-cases\/(create|delete|publish|unpublish|reconcile|expand|refresh|enforce|inspect|get-capacity|list-snapshots|probe)|background-work|pool-capacity))/;
+    expect(node.filter((f) => controllerOnly.test(f))).toEqual([]);
+    const controller = [
+      'src/app/modules/controller-module.ts', 'src/app/modules/kube-attachment-module.ts', 'src/app/modules/memory-attachment-module.ts', 'src/app/controller-runtime.ts',
+    ].flatMap((entry) => [...staticClosure(join(root, entry))]).map(rel);
+    expect(controller).toContain('src/adapters/routeros/routeros-ssh-session.ts');
+    expect(controller.filter((f) => /^src\/adapters\/(mount|nvme|loop|node-state)\/|^src\/app\/use-cases\/node-/.test(f))).toEqual([]);
+  });
+
+  it('no source file imports @kubernetes/client-node: the driver has its own client of the calls it makes', () => {
+    expect(allImports.filter((r) => r.specifier.startsWith('@kubernetes/client-node')).map((r) => rel(r.file))).toEqual([]);
   });
 
   it('keeps every source and test file under 400 lines', () => {

@@ -26,12 +26,22 @@ describe('Dockerfile', () => {
     for (const pkg of ['nvme-cli', 'e2fsprogs', 'xfsprogs', 'util-linux']) expect(install.split(/\s+/)).toContain(pkg);
   });
 
-  it('ships only the built code and production modules, and starts `rds-csi serve`', () => {
-    expect(stages[0]).toMatch(/npm prune --omit=dev/);
-    expect(stages[1]).toMatch(/COPY --from=build \/app\/node_modules /);
+  it('ships the bundle and package.json only, no node_modules, and starts the bundle with `serve`', () => {
+    expect(stages[1]).toMatch(/^COPY --from=build \/app\/dist\/bundle\/ \.\/$/m);
+    expect(stages[1]).toMatch(/^COPY --from=build \/app\/package\.json \.\/package\.json$/m);
+    expect(stages[1]).not.toMatch(/^(COPY|RUN)[^\n]*node_modules/m);
     expect(stages[1]).not.toMatch(/^COPY (?!--from=build)/m);
-    expect(stages[1]).toMatch(/ENTRYPOINT \["node", "\/app\/(dist\/src\/app\/main\.js)", "serve"\]/);
-    expect(packageJson.bin['rds-csi']).toBe('dist/src/app/main.js');
+    const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(stages[1]!)![1]!) as string[];
+    expect(entrypoint[0]).toBe('node');
+    expect(entrypoint.slice(-2)).toEqual(['/app/rds-csi.mjs', 'serve']);
+    expect(entrypoint.slice(1, -2).every((flag) => flag.startsWith('--'))).toBe(true);
+    expect(packageJson.bin['rds-csi']).toBe('dist/bundle/rds-csi.mjs');
+  });
+
+  it('bundles every runtime dependency except the optional native pieces ssh2 does without', () => {
+    const bundler = readFileSync(join(repoRoot, 'scripts/bundle.mjs'), 'utf8');
+    const external = JSON.parse(/external: (\[[^\]]*\])/.exec(bundler)![1]!.replaceAll("'", '"')) as string[];
+    expect(external.sort()).toEqual(['*.node', 'cpu-features']);
   });
 
   it('carries no secrets', () => {

@@ -97,6 +97,8 @@ export interface ClusterOptions {
   readonly main: string;
   /** Flags every replica gets in addition to the deployment's. */
   readonly flags?: readonly string[];
+  /** Node.js flags before the entry point (the image's, for benchmarks). */
+  readonly nodeFlags?: readonly string[];
 }
 
 /**
@@ -128,7 +130,7 @@ export class ControllerCluster {
   spawn(name: string, extraFlags: readonly string[] = []): ControllerProcess {
     const socket = join(this.dir, `${name}-${this.replicas.length}.sock`);
     const child = spawn(process.execPath, [
-      this.options.main, 'serve', '--mode', 'controller', '--endpoint', `unix://${socket}`,
+      ...(this.options.nodeFlags ?? []), this.options.main, 'serve', '--mode', 'controller', '--endpoint', `unix://${socket}`,
       '--rds-address', '127.0.0.1', '--rds-port', String(this.sim.port), '--rds-user', 'rds-csi',
       '--rds-key-file', join(this.dir, 'key'), '--rds-host-key', this.sim.hostKeyFingerprint(),
       '--volume-base-path', BASE_PATH, '--attachment-store', 'kubernetes', '--kubeconfig', join(this.dir, 'kubeconfig.json'),

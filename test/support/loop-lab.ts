@@ -58,14 +58,19 @@ export class LoopLab {
       .filter((p): p is string => p !== undefined && (p === this.dir || p.startsWith(`${this.dir}/`)))
       .sort((a, b) => b.length - a.length);
     for (const point of points) await exec('umount', ['-l', point]).catch(() => undefined);
+    await LoopLab.detachUnder(this.dir);
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /** Detaches every loop device backed by a file under `dir` (read-only views of them first). */
+  static async detachUnder(dir: string): Promise<void> {
     const { stdout } = await exec('losetup', ['--list', '--json', '--output', 'NAME,BACK-FILE']);
     const devices = (JSON.parse(stdout || '{"loopdevices":[]}') as { loopdevices: { name: string; 'back-file': string | null }[] }).loopdevices;
-    const ours = new Set(devices.filter((d) => d['back-file']?.startsWith(`${this.dir}/`)).map((d) => `/dev/${d.name.replace(/^\/dev\//, '')}`));
+    const ours = new Set(devices.filter((d) => d['back-file']?.startsWith(`${dir}/`)).map((d) => `/dev/${d.name.replace(/^\/dev\//, '')}`));
     // Read-only views are loop devices backed by our loop devices: detach them first.
     const views = devices.filter((d) => d['back-file'] !== null && ours.has(d['back-file']));
-    for (const d of [...views, ...devices.filter((d) => d['back-file']?.startsWith(`${this.dir}/`))]) {
+    for (const d of [...views, ...devices.filter((d) => d['back-file']?.startsWith(`${dir}/`))]) {
       await exec('losetup', ['-d', d.name]).catch(() => undefined);
     }
-    await rm(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,71 +1,79 @@
-import { ApiException, CoordinationV1Api, CoreV1Api, KubeConfig, StorageV1Api, Watch } from '@kubernetes/client-node';
-import type { RequestContext } from '@kubernetes/client-node';
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { ServiceIdentifier } from 'inversify';
 import { BackendUnavailableError } from '../../domain/errors.js';
-
-type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
+import { CoordinationV1Api } from './coordination-v1-api.js';
+import { CoreV1Api } from './core-v1-api.js';
+import { endpointFromKubeconfig, endpointFromOptions, inClusterEndpoint, KubeConfigError } from './kube-endpoint.js';
+import type { KubeConfigOptions, KubeEndpoint } from './kube-endpoint.js';
+import { KubeApiError, KubeHttp } from './kube-http.js';
+import type { KubeRequest, WatchHandler } from './kube-http.js';
+import { StorageV1Api } from './storage-v1-api.js';
 
 /**
- * client-node 2.0 builds a new HTTP dispatcher for every request, so every API call pays a fresh TLS
- * handshake (several ms, and a connection per in-flight call). This keeps one dispatcher per cluster
- * and TLS identity, so connections are reused.
+ * The API groups the Kubernetes adapters call, over one keep-alive connection pool; built once in
+ * the composition root. Hand-written over node:https for the few calls the driver makes, so a
+ * process loads a few kilobytes of client instead of every API group of a generated one.
  */
-class PooledKubeConfig extends KubeConfig {
-  private pooled: { key: string; dispatcher: Dispatcher } | undefined;
-
-  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
-    await super.applySecurityAuthentication(context);
-    const fresh = context.getDispatcher();
-    if (!fresh) return;
-    const cluster = this.getCurrentCluster();
-    const user = this.getCurrentUser();
-    const key = JSON.stringify([
-      cluster?.server, cluster?.caData, cluster?.caFile, cluster?.skipTLSVerify,
-      user?.certData, user?.certFile, user?.keyData, user?.keyFile,
-    ]);
-    if (this.pooled?.key !== key) this.pooled = { key, dispatcher: fresh };
-    else void fresh.close();
-    context.setDispatcher(this.pooled.dispatcher);
-  }
-}
-
-/** The API clients the Kubernetes adapters share; built once in the composition root. */
 export class KubeClients {
-  private constructor(
-    readonly config: KubeConfig,
-    readonly core: CoreV1Api,
-    readonly storage: StorageV1Api,
-    readonly coordination: CoordinationV1Api,
-  ) {}
+  readonly core: CoreV1Api;
+  readonly storage: StorageV1Api;
+  readonly coordination: CoordinationV1Api;
 
-  /** From a kubeconfig file, or the in-cluster service account when `kubeconfigPath` is absent. */
-  static fromEnvironment(kubeconfigPath?: string): KubeClients {
-    const config = new PooledKubeConfig();
-    if (kubeconfigPath) config.loadFromFile(kubeconfigPath);
-    else config.loadFromDefault();
-    return KubeClients.fromConfig(config);
+  private constructor(private readonly http: KubeHttp) {
+    this.core = new CoreV1Api(http);
+    this.storage = new StorageV1Api(http);
+    this.coordination = new CoordinationV1Api(http);
   }
 
-  /** From kubeconfig options as `KubeConfig.loadFromOptions` takes them (tests, fake API server). */
-  static fromOptions(options: object): KubeClients {
-    const config = new PooledKubeConfig();
-    config.loadFromOptions(options);
-    return KubeClients.fromConfig(config);
+  /**
+   * From a kubeconfig file (JSON or YAML), or the in-cluster service account when `kubeconfigPath`
+   * is absent. Rejects with KubeConfigError when neither gives a usable endpoint.
+   */
+  static async fromEnvironment(kubeconfigPath?: string, env: NodeJS.ProcessEnv = process.env): Promise<KubeClients> {
+    if (!kubeconfigPath) return KubeClients.fromEndpoint(inClusterEndpoint(env));
+    let text: string;
+    try {
+      text = await readFile(kubeconfigPath, 'utf8');
+    } catch (error) {
+      throw new KubeConfigError(`--kubeconfig: cannot read ${kubeconfigPath} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    return KubeClients.fromEndpoint(endpointFromKubeconfig(await parseDocument(text), dirname(kubeconfigPath)));
   }
 
-  static fromConfig(config: KubeConfig): KubeClients {
-    return new KubeClients(config, config.makeApiClient(CoreV1Api), config.makeApiClient(StorageV1Api), config.makeApiClient(CoordinationV1Api));
+  /** From kubeconfig options in client-node's `loadFromOptions` shape (tests, the fake API server). */
+  static fromOptions(options: KubeConfigOptions): KubeClients {
+    return KubeClients.fromEndpoint(endpointFromOptions(options));
   }
 
-  watcher(): Watch {
-    return new Watch(this.config);
+  static fromEndpoint(endpoint: KubeEndpoint): KubeClients {
+    return new KubeClients(new KubeHttp(endpoint));
+  }
+
+  /** Watches a list path; see KubeHttp.watch. */
+  watch(path: string, query: KubeRequest['query'], onEvent: WatchHandler, signal: AbortSignal): Promise<void> {
+    return this.http.watch(path, query, onEvent, signal);
+  }
+
+  close(): void {
+    this.http.close();
   }
 }
 export const KubeClientsToken = Symbol.for('rds-csi.KubeClients') as ServiceIdentifier<KubeClients>;
 
+/** JSON first (kubeconfigs written by tools often are, and it costs no parser); YAML otherwise. */
+async function parseDocument(text: string): Promise<unknown> {
+  try {
+    return JSON.parse(text);
+  } catch {
+    const { parse } = await import('yaml');
+    return parse(text) as unknown;
+  }
+}
+
 /** HTTP status of a failed API call, or undefined for a transport failure. */
 export function apiStatus(error: unknown): number | undefined {
-  return error instanceof ApiException ? error.code : undefined;
+  return error instanceof KubeApiError ? error.code : undefined;
 }
 
 /** Translates a failed API call at the adapter's edge, by status code, never by message text. */

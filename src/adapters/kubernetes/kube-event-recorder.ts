@@ -4,7 +4,7 @@ import type { EventRecorder, VolumeEvent } from '../../ports/event-recorder.js';
 import { Logger } from '../../ports/logger.js';
 import { KubeClientsToken } from './kube-clients.js';
 import type { KubeClients } from './kube-clients.js';
-import { PvIndex } from './pv-index.js';
+import { kubeTime } from './kube-objects.js';
 
 export interface EventSettings {
   /** reportingComponent / source.component, e.g. rds-csi-controller or rds-csi-node. */
@@ -16,6 +16,15 @@ export interface EventSettings {
 }
 export const EventSettings = Symbol.for('rds-csi.EventSettings') as ServiceIdentifier<EventSettings>;
 
+/** The claim of a volume's PersistentVolume, where one is known (the controller's PV index); the node knows none. */
+export interface VolumeClaims {
+  get(volumeHandle: string): { readonly claim?: { readonly name: string; readonly namespace: string } } | undefined;
+}
+export const VolumeClaims = Symbol.for('rds-csi.VolumeClaims') as ServiceIdentifier<VolumeClaims>;
+
+/** For the node plugin: events carry their claim from the volume context, or are not posted. */
+export const NO_VOLUME_CLAIMS: VolumeClaims = { get: () => undefined };
+
 const NAME_SAFE = /^[a-z0-9]([-a-z0-9.]{0,200}[a-z0-9])?$/;
 
 type Claim = NonNullable<VolumeEvent['pvc']>;
@@ -23,8 +32,8 @@ type ClaimEvent = VolumeEvent & { readonly pvc: Claim };
 
 /**
  * Posts core/v1 Events on PVCs, one at a time in the background, never blocking the caller. An event
- * that names only its volume goes to the claim of the volume's PersistentVolume, as the PV index
- * knows it (the controller follows every PV); one whose claim is unknown is dropped.
+ * that names only its volume goes to the claim of the volume's PersistentVolume, as `claims` knows
+ * it (the controller's PV index follows every PV); one whose claim is unknown is dropped.
  */
 @injectable()
 export class KubeEventRecorder implements EventRecorder {
@@ -36,7 +45,7 @@ export class KubeEventRecorder implements EventRecorder {
     @inject(KubeClientsToken) private readonly clients: KubeClients,
     @inject(EventSettings) private readonly settings: EventSettings,
     @inject(Logger) private readonly logger: Logger,
-    @inject(PvIndex) private readonly volumes: PvIndex,
+    @inject(VolumeClaims) private readonly volumes: VolumeClaims,
   ) {}
 
   record(event: VolumeEvent): void {
@@ -69,23 +78,20 @@ export class KubeEventRecorder implements EventRecorder {
   }
 
   private async post(event: ClaimEvent): Promise<void> {
-    const now = new Date();
+    const now = Date.now();
     try {
-      await this.clients.core.createNamespacedEvent({
-        namespace: event.pvc.namespace,
-        body: {
-          metadata: { name: `${event.pvc.name}.${now.getTime().toString(16)}${Math.floor(Math.random() * 4096).toString(16)}`, namespace: event.pvc.namespace },
-          involvedObject: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: event.pvc.name, namespace: event.pvc.namespace },
-          type: event.type,
-          reason: event.reason,
-          message: event.message.slice(0, 1024),
-          source: { component: this.settings.component, host: this.settings.instance },
-          reportingComponent: this.settings.component,
-          reportingInstance: this.settings.instance,
-          firstTimestamp: now,
-          lastTimestamp: now,
-          count: 1,
-        },
+      await this.clients.core.createNamespacedEvent(event.pvc.namespace, {
+        metadata: { name: `${event.pvc.name}.${now.toString(16)}${Math.floor(Math.random() * 4096).toString(16)}`, namespace: event.pvc.namespace },
+        involvedObject: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: event.pvc.name, namespace: event.pvc.namespace },
+        type: event.type,
+        reason: event.reason,
+        message: event.message.slice(0, 1024),
+        source: { component: this.settings.component, host: this.settings.instance },
+        reportingComponent: this.settings.component,
+        reportingInstance: this.settings.instance,
+        firstTimestamp: kubeTime(now),
+        lastTimestamp: kubeTime(now),
+        count: 1,
       });
     } catch (error) {
       this.logger.warn('could not post a Kubernetes event', { reason: event.reason, pvc: `${event.pvc.namespace}/${event.pvc.name}`, error });

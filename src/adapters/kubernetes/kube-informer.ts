@@ -6,7 +6,7 @@ import type { KubeClients } from './kube-clients.js';
 
 interface Listed<T> {
   readonly items: T[];
-  readonly metadata?: { readonly resourceVersion?: string; readonly _continue?: string };
+  readonly metadata?: { readonly resourceVersion?: string; readonly continue?: string };
 }
 
 /** What an informer follows: a kind's list call and its watch path. */
@@ -121,7 +121,7 @@ export class KubeInformer<T extends KubeObjectLike> {
         do {
           const page = await this.source.list(this.settings.pageSize, token);
           items.push(...page.items);
-          token = page.metadata?._continue || undefined;
+          token = page.metadata?.continue || undefined;
           resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
         } while (token && !this.stopped);
         return { items, resourceVersion };
@@ -133,41 +133,35 @@ export class KubeInformer<T extends KubeObjectLike> {
     }
   }
 
-  private watchOnce(fromResourceVersion: string): Promise<WatchEnd> {
-    return new Promise((resolve) => {
-      let last = fromResourceVersion;
-      let expired = false;
-      let failure: unknown;
-      let finished = false;
-      const watcher = this.clients.watcher();
-      // The server ends a watch after this; client-node also ends one that stays silent for 30 s.
-      const timeoutSeconds = 240 + Math.floor(Math.random() * 120);
-      const onEvent = (type: string, object: T & { code?: number }) => {
-        if (type === 'ERROR') {
-          if (object?.code === 410) expired = true;
-          else failure = object;
-          return;
-        }
-        if (type === 'ADDED' || type === 'MODIFIED') this.handlers.upsert(object);
-        else if (type === 'DELETED') this.handlers.remove(object);
-        last = object?.metadata?.resourceVersion || last;
-      };
-      const onDone = (error: unknown) => {
-        finished = true;
-        this.watchAbort = undefined;
-        const status = (error as { statusCode?: number } | null)?.statusCode;
-        // A quiet watch timed out by the client is a normal end: it is resumed at once.
-        const problem = isSilenceTimeout(error) ? failure : (error ?? failure);
-        resolve({ expired: expired || status === 410, resourceVersion: last, ...(problem ? { error: problem } : {}) });
-      };
-      watcher
-        .watch(this.source.watchPath, { resourceVersion: fromResourceVersion, allowWatchBookmarks: true, timeoutSeconds }, onEvent, onDone)
-        .then((abort) => {
-          if (finished) return;
-          this.watchAbort = abort;
-          if (this.stopped) abort.abort();
-        }, onDone);
-    });
+  private async watchOnce(fromResourceVersion: string): Promise<WatchEnd> {
+    let last = fromResourceVersion;
+    let expired = false;
+    let failure: unknown;
+    const abort = new AbortController();
+    this.watchAbort = abort;
+    if (this.stopped) abort.abort();
+    // The server ends a watch after this; resuming then is normal.
+    const timeoutSeconds = 240 + Math.floor(Math.random() * 120);
+    const onEvent = (type: string, raw: unknown) => {
+      const object = raw as T & { code?: number };
+      if (type === 'ERROR') {
+        if (object?.code === 410) expired = true;
+        else failure = object;
+        return;
+      }
+      if (type === 'ADDED' || type === 'MODIFIED') this.handlers.upsert(object);
+      else if (type === 'DELETED') this.handlers.remove(object);
+      last = object?.metadata?.resourceVersion || last;
+    };
+    try {
+      await this.clients.watch(this.source.watchPath, { resourceVersion: fromResourceVersion, allowWatchBookmarks: true, timeoutSeconds }, onEvent, abort.signal);
+    } catch (error) {
+      if (apiStatus(error) === 410) expired = true;
+      else failure ??= error;
+    } finally {
+      this.watchAbort = undefined;
+    }
+    return { expired, resourceVersion: last, ...(failure === undefined ? {} : { error: failure }) };
   }
 
   private get stopped(): boolean {
@@ -178,8 +172,4 @@ export class KubeInformer<T extends KubeObjectLike> {
     const delay = backoffDelay(failures, this.settings.retryBaseMs, this.settings.retryMaxMs);
     return this.clock.sleep(delay, this.stopSignal.signal).catch(() => undefined);
   }
-}
-
-function isSilenceTimeout(error: unknown): boolean {
-  return error instanceof Error && error.name === 'TimeoutError';
 }

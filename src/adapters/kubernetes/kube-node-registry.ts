@@ -1,4 +1,3 @@
-import type { V1CSINode } from '@kubernetes/client-node';
 import { inject, injectable } from 'inversify';
 import type { NodeId } from '../../domain/ids.js';
 import { Clock } from '../../ports/clock.js';
@@ -7,6 +6,7 @@ import type { NodeRegistry } from '../../ports/node-registry.js';
 import { apiStatus, KubeClientsToken, unavailable } from './kube-clients.js';
 import type { KubeClients } from './kube-clients.js';
 import { KubeInformer } from './kube-informer.js';
+import type { CsiNode } from './kube-objects.js';
 import { KubernetesSettings } from './kubernetes-settings.js';
 
 /**
@@ -20,7 +20,7 @@ import { KubernetesSettings } from './kubernetes-settings.js';
 export class KubeNodeRegistry implements NodeRegistry {
   /** CSINode name → the node ID it registers for this driver. */
   private readonly registered = new Map<string, string>();
-  private informer: KubeInformer<V1CSINode> | undefined;
+  private informer: KubeInformer<CsiNode> | undefined;
   private synced = false;
 
   constructor(
@@ -39,9 +39,9 @@ export class KubeNodeRegistry implements NodeRegistry {
       if (this.knows(nodeId) || this.synced) return this.knows(nodeId);
       let token: string | undefined;
       do {
-        const page = await this.clients.storage.listCSINode({ limit: this.settings.listPageSize, _continue: token });
+        const page = await this.clients.storage.listCsiNode({ limit: this.settings.listPageSize, continue: token });
         if (page.items.some((n) => this.nodeIdOf(n) === nodeId)) return true;
-        token = page.metadata?._continue || undefined;
+        token = page.metadata?.continue || undefined;
       } while (token);
       return false;
     } catch (error) {
@@ -55,12 +55,12 @@ export class KubeNodeRegistry implements NodeRegistry {
 
   private follow(): void {
     if (this.informer) return;
-    this.informer = new KubeInformer<V1CSINode>(
+    this.informer = new KubeInformer<CsiNode>(
       this.clients,
       {
         what: 'CSINodes',
         watchPath: '/apis/storage.k8s.io/v1/csinodes',
-        list: (limit, token) => this.clients.storage.listCSINode({ limit, _continue: token }),
+        list: (limit, token) => this.clients.storage.listCsiNode({ limit, continue: token }),
       },
       {
         replace: (items) => {
@@ -85,20 +85,20 @@ export class KubeNodeRegistry implements NodeRegistry {
     return false;
   }
 
-  private absorb(csiNode: V1CSINode): void {
+  private absorb(csiNode: CsiNode): void {
     const name = csiNode.metadata?.name ?? '';
     const id = this.nodeIdOf(csiNode);
     if (id === undefined) this.registered.delete(name);
     else this.registered.set(name, id);
   }
 
-  private nodeIdOf(csiNode: V1CSINode): string | undefined {
+  private nodeIdOf(csiNode: CsiNode): string | undefined {
     return csiNode.spec.drivers.find((d) => d.name === this.settings.driverName)?.nodeID;
   }
 
-  private async readCsiNode(name: string): Promise<V1CSINode | undefined> {
+  private async readCsiNode(name: string): Promise<CsiNode | undefined> {
     try {
-      return await this.clients.storage.readCSINode({ name });
+      return await this.clients.storage.readCsiNode(name);
     } catch (error) {
       if (apiStatus(error) === 404) return undefined;
       throw error;

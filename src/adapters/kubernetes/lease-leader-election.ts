@@ -1,4 +1,3 @@
-import type { V1Lease } from '@kubernetes/client-node';
 import { inject, injectable } from 'inversify';
 import type { ServiceIdentifier } from 'inversify';
 import { Clock } from '../../ports/clock.js';
@@ -6,6 +5,8 @@ import type { LeaderElection } from '../../ports/leader-election.js';
 import { Logger } from '../../ports/logger.js';
 import { apiStatus, KubeClientsToken } from './kube-clients.js';
 import type { KubeClients } from './kube-clients.js';
+import { microTime } from './kube-objects.js';
+import type { Lease } from './kube-objects.js';
 
 export interface LeaseSettings {
   readonly namespace: string;
@@ -94,12 +95,12 @@ export class LeaseLeaderElection implements LeaderElection {
   }
 
   private async create(now: number): Promise<void> {
-    const body: V1Lease = { metadata: { name: this.settings.name, namespace: this.settings.namespace }, spec: this.spec(now, now, 0) };
-    await this.clients.coordination.createNamespacedLease({ namespace: this.settings.namespace, body });
+    const body: Lease = { metadata: { name: this.settings.name, namespace: this.settings.namespace }, spec: this.spec(now, now, 0) };
+    await this.clients.coordination.createNamespacedLease(this.settings.namespace, body);
     this.won(now);
   }
 
-  private async renew(lease: V1Lease, now: number, takeover: boolean): Promise<void> {
+  private async renew(lease: Lease, now: number, takeover: boolean): Promise<void> {
     const spec = lease.spec ?? {};
     const acquired = takeover ? now : spec.acquireTime ? new Date(spec.acquireTime).getTime() : now;
     lease.spec = this.spec(acquired, now, (spec.leaseTransitions ?? 0) + (takeover ? 1 : 0));
@@ -107,12 +108,12 @@ export class LeaseLeaderElection implements LeaderElection {
     this.won(now);
   }
 
-  private spec(acquiredAt: number, renewedAt: number, transitions: number): V1Lease['spec'] {
+  private spec(acquiredAt: number, renewedAt: number, transitions: number): Lease['spec'] {
     return {
       holderIdentity: this.settings.identity,
       leaseDurationSeconds: Math.ceil(this.settings.leaseDurationMs / 1000),
-      acquireTime: new Date(acquiredAt),
-      renewTime: new Date(renewedAt),
+      acquireTime: microTime(acquiredAt),
+      renewTime: microTime(renewedAt),
       leaseTransitions: transitions,
     };
   }
@@ -127,16 +128,16 @@ export class LeaseLeaderElection implements LeaderElection {
     this.leader = leader;
   }
 
-  private async read(): Promise<V1Lease | undefined> {
+  private async read(): Promise<Lease | undefined> {
     try {
-      return await this.clients.coordination.readNamespacedLease({ name: this.settings.name, namespace: this.settings.namespace });
+      return await this.clients.coordination.readNamespacedLease(this.settings.namespace, this.settings.name);
     } catch (error) {
       if (apiStatus(error) === 404) return undefined;
       throw error;
     }
   }
 
-  private replace(lease: V1Lease): Promise<V1Lease> {
-    return this.clients.coordination.replaceNamespacedLease({ name: this.settings.name, namespace: this.settings.namespace, body: lease });
+  private replace(lease: Lease): Promise<Lease> {
+    return this.clients.coordination.replaceNamespacedLease(this.settings.namespace, this.settings.name, lease);
   }
 }

@@ -1,4 +1,3 @@
-import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { inject, injectable } from 'inversify';
 import type { AttachmentState } from '../../domain/attachment.js';
 import { AttachmentNotRecordableError, ConcurrentModificationError } from '../../domain/errors.js';
@@ -16,8 +15,6 @@ import type { KubeClients } from './kube-clients.js';
 import { KubernetesSettings } from './kubernetes-settings.js';
 import { PvIndex } from './pv-index.js';
 import type { PvEntry } from './pv-index.js';
-
-const JSON_PATCH = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
 
 /**
  * Attachment records in annotations of each volume's PersistentVolume (attachment-annotations.ts).
@@ -76,7 +73,7 @@ export class PvAttachmentSource implements AttachmentRecordSource {
       if (found === fingerprint(driver, desired)) return this.recordOf(entry) ?? absent(volumeId);
       try {
         const body = guardedAnnotationPatch(entry, desired);
-        const pv = await this.clients.core.patchPersistentVolume({ name: entry.name, body }, JSON_PATCH);
+        const pv = await this.clients.core.patchPersistentVolume(entry.name, body);
         const written = this.index.absorb(pv);
         return (written && this.recordOf(written)) ?? absent(volumeId);
       } catch (error) {

@@ -1,4 +1,3 @@
-import type { V1PersistentVolume } from '@kubernetes/client-node';
 import { inject, injectable } from 'inversify';
 import { Clock } from '../../ports/clock.js';
 import { Logger } from '../../ports/logger.js';
@@ -7,6 +6,7 @@ import type { PvUsageHint } from './attachment-annotations.js';
 import { apiStatus, KubeClientsToken, unavailable } from './kube-clients.js';
 import type { KubeClients } from './kube-clients.js';
 import { KubeInformer } from './kube-informer.js';
+import type { PersistentVolume } from './kube-objects.js';
 import { KubernetesSettings } from './kubernetes-settings.js';
 
 /** What the driver keeps of one of its PersistentVolumes. */
@@ -42,7 +42,7 @@ export interface PvListener {
 export class PvIndex {
   private readonly byHandle = new Map<string, PvEntry>();
   private readonly handleByName = new Map<string, string>();
-  private informer: KubeInformer<V1PersistentVolume> | undefined;
+  private informer: KubeInformer<PersistentVolume> | undefined;
   private listener: PvListener | undefined;
 
   constructor(
@@ -68,12 +68,12 @@ export class PvIndex {
   /** Lists and watches every PV, telling `listener`; resolves after the first complete list. */
   follow(listener: PvListener): Promise<void> {
     this.listener = listener;
-    this.informer ??= new KubeInformer<V1PersistentVolume>(
+    this.informer ??= new KubeInformer<PersistentVolume>(
       this.clients,
       {
         what: 'PersistentVolumes',
         watchPath: '/api/v1/persistentvolumes',
-        list: (limit, token) => this.clients.core.listPersistentVolume({ limit, _continue: token }),
+        list: (limit, token) => this.clients.core.listPersistentVolume({ limit, continue: token }),
       },
       {
         replace: (items, resourceVersion) => this.replace(items, resourceVersion),
@@ -102,7 +102,7 @@ export class PvIndex {
   /** Reads one PV afresh and updates the index; undefined when it does not exist or is not ours. */
   async read(name: string): Promise<PvEntry | undefined> {
     try {
-      return this.absorb(await this.clients.core.readPersistentVolume({ name }));
+      return this.absorb(await this.clients.core.readPersistentVolume(name));
     } catch (error) {
       if (apiStatus(error) === 404) {
         this.forget(name, Number.NaN);
@@ -113,7 +113,7 @@ export class PvIndex {
   }
 
   /** Records a PV from any API response; returns the entry now indexed, or undefined when it is not ours. */
-  absorb(pv: V1PersistentVolume): PvEntry | undefined {
+  absorb(pv: PersistentVolume): PvEntry | undefined {
     const entry = this.toEntry(pv);
     const name = pv.metadata?.name ?? '';
     const current = this.getByName(name);
@@ -141,7 +141,7 @@ export class PvIndex {
     this.listener?.remove(handle, revision);
   }
 
-  private replace(items: V1PersistentVolume[], resourceVersion: string): void {
+  private replace(items: PersistentVolume[], resourceVersion: string): void {
     const revision = revisionOf(resourceVersion);
     const listed = new Map<string, PvEntry>();
     for (const pv of items) {
@@ -162,7 +162,7 @@ export class PvIndex {
     this.listener?.reset([...this.byHandle.values()], revision);
   }
 
-  private toEntry(pv: V1PersistentVolume): PvEntry | undefined {
+  private toEntry(pv: PersistentVolume): PvEntry | undefined {
     const csi = pv.spec?.csi;
     const name = pv.metadata?.name;
     if (!csi || csi.driver !== this.settings.driverName || !name || !csi.volumeHandle) return undefined;

@@ -1,4 +1,3 @@
-import type { V1VolumeAttachment } from '@kubernetes/client-node';
 import { inject, injectable } from 'inversify';
 import { isValidVolumeId, parseNodeId } from '../../domain/ids.js';
 import type { VolumeId } from '../../domain/ids.js';
@@ -7,6 +6,7 @@ import type { OrchestratorAttachment, OrchestratorAttachments } from '../../port
 import { usageFromHint } from './attachment-annotations.js';
 import { apiStatus, KubeClientsToken, unavailable } from './kube-clients.js';
 import type { KubeClients } from './kube-clients.js';
+import type { VolumeAttachment } from './kube-objects.js';
 import { KubernetesSettings } from './kubernetes-settings.js';
 import { PvIndex } from './pv-index.js';
 
@@ -25,7 +25,7 @@ export class VolumeAttachmentSource implements OrchestratorAttachments {
   ) {}
 
   async listAttachments(): Promise<OrchestratorAttachment[] | undefined> {
-    let items: V1VolumeAttachment[];
+    let items: VolumeAttachment[];
     try {
       items = await this.listAll();
     } catch (error) {
@@ -43,15 +43,15 @@ export class VolumeAttachmentSource implements OrchestratorAttachments {
     return reported;
   }
 
-  private async listAll(): Promise<V1VolumeAttachment[]> {
+  private async listAll(): Promise<VolumeAttachment[]> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const items: V1VolumeAttachment[] = [];
+        const items: VolumeAttachment[] = [];
         let token: string | undefined;
         do {
-          const page = await this.clients.storage.listVolumeAttachment({ limit: this.settings.listPageSize, _continue: token });
+          const page = await this.clients.storage.listVolumeAttachment({ limit: this.settings.listPageSize, continue: token });
           items.push(...page.items.filter((va) => va.spec.attacher === this.settings.driverName));
-          token = page.metadata?._continue || undefined;
+          token = page.metadata?.continue || undefined;
         } while (token);
         return items;
       } catch (error) {
@@ -60,7 +60,7 @@ export class VolumeAttachmentSource implements OrchestratorAttachments {
     }
   }
 
-  private async toAttachment(va: V1VolumeAttachment): Promise<OrchestratorAttachment | undefined> {
+  private async toAttachment(va: VolumeAttachment): Promise<OrchestratorAttachment | undefined> {
     const pvName = va.spec.source.persistentVolumeName;
     if (!pvName) return undefined;
     const pv = this.index.getByName(pvName) ?? (await this.index.read(pvName));

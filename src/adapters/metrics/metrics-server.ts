@@ -1,8 +1,11 @@
-import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../ports/logger.js';
 import type { PromMetrics } from './prom-metrics.js';
+
+// Not `import … from 'node:http'`: on Node 24 an ES import of node:http builds its module namespace,
+// which reads http.WebSocket and so loads Node's bundled undici (about 3 MB resident) for nothing.
+const { createServer } = process.getBuiltinModule('node:http');
 
 export type Readiness = () => Promise<{ readonly ready: boolean; readonly detail: string }>;
 

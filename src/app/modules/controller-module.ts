@@ -1,6 +1,9 @@
 import { ContainerModule } from 'inversify';
-import { KubeNodeRegistry } from '../../adapters/kubernetes/kube-node-registry.js';
-import { InMemoryNodeRegistry } from '../../adapters/memory/in-memory-node-registry.js';
+import { ControllerQueryRpcs } from '../../adapters/csi/controller-query-rpcs.js';
+import { ControllerService } from '../../adapters/csi/controller-service.js';
+import { ControllerSnapshotRpcs } from '../../adapters/csi/controller-snapshot-rpcs.js';
+import { ControllerVolumeRpcs } from '../../adapters/csi/controller-volume-rpcs.js';
+import { ReadinessCheck } from '../../adapters/csi/csi-settings.js';
 import { RouterOsConfig } from '../../adapters/routeros/routeros-config.js';
 import type { RouterOsConfig as RouterOsSettings } from '../../adapters/routeros/routeros-config.js';
 import { RouterOsSession } from '../../adapters/routeros/routeros-session.js';
@@ -11,7 +14,6 @@ import { Logger } from '../../ports/logger.js';
 import { Metrics } from '../../ports/metrics.js';
 import { RouterOsStorageBackend } from '../../adapters/routeros/routeros-storage-backend.js';
 import { DEFAULT_CAPACITY_POLICY } from '../../domain/capacity-range.js';
-import { NodeRegistry } from '../../ports/node-registry.js';
 import { StorageBackend } from '../../ports/storage-backend.js';
 import type { Config } from '../config.js';
 import { CreateSnapshot } from '../use-cases/create-snapshot.js';
@@ -30,7 +32,11 @@ import { ReconcileAttachments } from '../use-cases/reconcile-attachments.js';
 import { UnpublishVolume } from '../use-cases/unpublish-volume.js';
 import { ControllerSettings } from '../volumes/controller-settings.js';
 
-/** The controller: the storage backend over RouterOS, the node registry and the controller use cases. */
+/**
+ * The controller: the storage backend over RouterOS, the controller use cases and the CSI Controller
+ * service. Where its records live (and its node registry) comes from the attachment module of the
+ * configured store.
+ */
 export function controllerModule(config: Config, routerOs: RouterOsSettings | undefined, backend?: StorageBackend): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(ControllerSettings).toConstantValue({
@@ -53,12 +59,6 @@ export function controllerModule(config: Config, routerOs: RouterOsSettings | un
         .inSingletonScope();
       bind(StorageBackend).to(RouterOsStorageBackend).inSingletonScope();
     }
-    if (config.attachmentStore === 'kubernetes') {
-      bind(NodeRegistry).to(KubeNodeRegistry).inSingletonScope();
-    } else {
-      bind(InMemoryNodeRegistry).toSelf().inSingletonScope();
-      bind(NodeRegistry).toService(InMemoryNodeRegistry);
-    }
     bind(CreateVolume).toSelf().inSingletonScope();
     bind(DeleteVolume).toSelf().inSingletonScope();
     bind(PublishVolume).toSelf().inSingletonScope();
@@ -73,5 +73,10 @@ export function controllerModule(config: Config, routerOs: RouterOsSettings | un
     bind(ReconcileAttachments).toSelf().inSingletonScope();
     bind(EnforceMigrationWindows).toSelf().inSingletonScope();
     bind(RefreshPoolCapacity).toSelf().inSingletonScope();
+    bind(ReadinessCheck).toService(ProbeReadiness);
+    bind(ControllerVolumeRpcs).toSelf().inSingletonScope();
+    bind(ControllerQueryRpcs).toSelf().inSingletonScope();
+    bind(ControllerSnapshotRpcs).toSelf().inSingletonScope();
+    bind(ControllerService).toSelf().inSingletonScope();
   });
 }

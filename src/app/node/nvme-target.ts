@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../../domain/errors.js';
 import { parseHostAddress, parsePort } from '../../domain/network-address.js';
 import { parseNqn } from '../../domain/nqn.js';
 import type { NvmeTarget } from '../../ports/nvme-initiator.js';
-import { PUBLISH_CONTEXT } from '../use-cases/publish-volume.js';
+import { PUBLISH_CONTEXT } from '../volumes/publish-context.js';
 import { goInteger } from '../volumes/go-numbers.js';
 import { CONTEXT } from '../volumes/volume-context.js';
 

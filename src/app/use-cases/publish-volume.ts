@@ -13,6 +13,7 @@ import { AttachmentSettings } from '../attachments/attachment-settings.js';
 import { awaitReady } from '../attachments/await-ready.js';
 import { changeAttachment } from '../attachments/change-attachment.js';
 import { ControllerSettings } from '../volumes/controller-settings.js';
+import { PUBLISH_CONTEXT } from '../volumes/publish-context.js';
 import { CONTEXT, migrationWindowMs } from '../volumes/volume-context.js';
 
 export interface PublishVolumeCommand {
@@ -23,9 +24,6 @@ export interface PublishVolumeCommand {
   readonly volumeContext: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
 }
-
-/** Keys of the publish context NodeStage reads. */
-export const PUBLISH_CONTEXT = { nvmeAddress: 'nvmeAddress', nvmePort: 'nvmePort', nqn: 'nqn' } as const;
 
 /**
  * ControllerPublishVolume. Under the volume's lock: the volume must exist and be exported, the node

@@ -1,4 +1,4 @@
-import type { V1PersistentVolume } from '@kubernetes/client-node';
+import type { PersistentVolume } from '../../../src/adapters/kubernetes/kube-objects.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KubeClients } from '../../../src/adapters/kubernetes/kube-clients.js';
 import { KubeInformer } from '../../../src/adapters/kubernetes/kube-informer.js';
@@ -18,19 +18,19 @@ type Seen =
   | { readonly kind: 'upsert' | 'remove'; readonly name: string; readonly resourceVersion: string };
 
 /** Handlers that log what they are told and keep the view it adds up to: name → resourceVersion. */
-class Mirror implements InformerHandlers<V1PersistentVolume> {
+class Mirror implements InformerHandlers<PersistentVolume> {
   readonly seen: Seen[] = [];
   readonly view = new Map<string, string>();
-  replace(items: V1PersistentVolume[], resourceVersion: string): void {
+  replace(items: PersistentVolume[], resourceVersion: string): void {
     this.seen.push({ kind: 'replace', names: items.map((i) => i.metadata!.name!), resourceVersion });
     this.view.clear();
     for (const item of items) this.view.set(item.metadata!.name!, item.metadata!.resourceVersion!);
   }
-  upsert(item: V1PersistentVolume): void {
+  upsert(item: PersistentVolume): void {
     this.seen.push({ kind: 'upsert', name: item.metadata!.name!, resourceVersion: item.metadata!.resourceVersion! });
     this.view.set(item.metadata!.name!, item.metadata!.resourceVersion!);
   }
-  remove(item: V1PersistentVolume): void {
+  remove(item: PersistentVolume): void {
     this.seen.push({ kind: 'remove', name: item.metadata!.name!, resourceVersion: item.metadata!.resourceVersion! });
     this.view.delete(item.metadata!.name!);
   }
@@ -58,17 +58,17 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('KubeInformer over PersistentVolumes', () => {
   let api: FakeKubeApi;
-  const running: KubeInformer<V1PersistentVolume>[] = [];
+  const running: KubeInformer<PersistentVolume>[] = [];
 
   const informer = (mirror: Mirror, options: { clock?: Clock; settings?: InformerSettings } = {}) => {
     const clients = KubeClients.fromOptions(api.kubeConfigOptions());
     const logger = new RecordingLogger();
-    const subject = new KubeInformer<V1PersistentVolume>(
+    const subject = new KubeInformer<PersistentVolume>(
       clients,
       {
         what: 'PersistentVolumes',
         watchPath: '/api/v1/persistentvolumes',
-        list: (limit, token) => clients.core.listPersistentVolume({ limit, _continue: token }),
+        list: (limit, token) => clients.core.listPersistentVolume({ limit, continue: token }),
       },
       mirror,
       options.settings ?? SETTINGS,
