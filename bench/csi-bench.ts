@@ -5,6 +5,7 @@ import { ControllerCluster } from '../test/support/controller-processes.js';
 import { startDriver } from '../test/support/csi-driver-harness.js';
 import type { DriverUnderTest } from '../test/support/csi-driver-harness.js';
 import { req } from '../test/support/csi-requests.js';
+import { csiRouterOsBenchmarks } from './csi-routeros-bench.js';
 import { percentile, report } from './report.js';
 
 /** One lifecycle: CreateVolume → ControllerPublishVolume → ControllerUnpublishVolume → DeleteVolume. */
@@ -91,5 +92,6 @@ async function idleRss(): Promise<void> {
 export async function csiBenchmarks(): Promise<void> {
   await lifecycles();
   await timeShare();
+  await csiRouterOsBenchmarks();
   await idleRss();
 }

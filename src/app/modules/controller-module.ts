@@ -6,6 +6,9 @@ import type { RouterOsConfig as RouterOsSettings } from '../../adapters/routeros
 import { RouterOsSession } from '../../adapters/routeros/routeros-session.js';
 import { RouterOsSshSession } from '../../adapters/routeros/routeros-ssh-session.js';
 import { InstrumentedRouterOsSession } from '../../adapters/routeros/instrumented-session.js';
+import { RouterOsSessionPool } from '../../adapters/routeros/routeros-session-pool.js';
+import { Clock } from '../../ports/clock.js';
+import { Logger } from '../../ports/logger.js';
 import { Metrics } from '../../ports/metrics.js';
 import { RouterOsStorageBackend } from '../../adapters/routeros/routeros-storage-backend.js';
 import { DEFAULT_CAPACITY_POLICY } from '../../domain/capacity-range.js';
@@ -42,9 +45,17 @@ export function controllerModule(config: Config, routerOs: RouterOsSettings | un
     } else {
       if (!routerOs) throw new Error('the controller needs RouterOS connection settings');
       bind(RouterOsConfig).toConstantValue(routerOs);
-      bind(RouterOsSshSession).toSelf().inSingletonScope();
+      // `connections` SSH connections of `maxConcurrentCommands` channels each: the driver's only bound on
+      // RouterOS concurrency (--rds-connections, --rds-max-commands).
       bind(RouterOsSession)
-        .toResolvedValue((ssh: RouterOsSshSession, metrics: Metrics) => new InstrumentedRouterOsSession(ssh, metrics), [RouterOsSshSession, Metrics])
+        .toResolvedValue(
+          (settings: RouterOsSettings, logger: Logger, clock: Clock, metrics: Metrics) => {
+            const members = Array.from({ length: Math.max(1, settings.connections ?? 1) }, (_, i) =>
+              new RouterOsSshSession(settings, logger.child({ connection: i + 1 }), clock));
+            return new InstrumentedRouterOsSession(new RouterOsSessionPool(members, settings.maxConcurrentCommands), metrics);
+          },
+          [RouterOsConfig, Logger, Clock, Metrics],
+        )
         .inSingletonScope();
       bind(StorageBackend).to(RouterOsStorageBackend).inSingletonScope();
     }
