@@ -104,6 +104,11 @@ export function printSnapshotDisksCommand(): string {
   return '/disk print detail where slot~"snap-"';
 }
 
+/** Read-only: the disks `[find slot=…]` selects (nothing is printed); `rds-csi doctor` tries the form with it. */
+export function findDiskCommand(slot: VolumeId): string {
+  return `/disk find slot=${slotValue(slot)}`;
+}
+
 export function resizeDiskCommand(slot: VolumeId, sizeBytes: number): string {
   return `/disk set ${slotFilter(slot)} file-size=${sizeArgument(sizeBytes)}`;
 }
