@@ -3,6 +3,7 @@ import { startDriver } from '../test/support/csi-driver-harness.js';
 import type { DriverUnderTest } from '../test/support/csi-driver-harness.js';
 import { req } from '../test/support/csi-requests.js';
 import { footprintBenchmarks } from './footprint-bench.js';
+import { csiRouterOsBenchmarks } from './csi-routeros-bench.js';
 import { percentile, report } from './report.js';
 
 /** One lifecycle: CreateVolume → ControllerPublishVolume → ControllerUnpublishVolume → DeleteVolume. */
@@ -72,5 +73,6 @@ async function timeShare(): Promise<void> {
 export async function csiBenchmarks(): Promise<void> {
   await lifecycles();
   await timeShare();
+  await csiRouterOsBenchmarks();
   await footprintBenchmarks();
 }

@@ -22,6 +22,8 @@ export interface Config {
     readonly hostKey?: string;
     readonly insecureSkipHostKeyCheck: boolean;
     readonly maxCommands: number;
+    /** SSH connections to the RDS used together; commands in flight at once = connections × maxCommands. */
+    readonly connections: number;
     readonly commandTimeoutMs: number;
   };
   readonly volumeBasePath: BasePath;

@@ -108,6 +108,7 @@ export function parseConfig(
       ...(hostKey ? { hostKey } : {}),
       insecureSkipHostKeyCheck: insecure,
       maxCommands: check('rds-max-commands', count(1, 64)) ?? 4,
+      connections: check('rds-connections', count(1, 16)) ?? 2,
       commandTimeoutMs: (check('rds-command-timeout', count(1, 3_600)) ?? 30) * 1000,
     },
     volumeBasePath: check('volume-base-path', (v) => parseBasePath(v, 'the path')) ?? parseBasePath('/storage-pool/metal-csi'),

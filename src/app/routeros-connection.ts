@@ -25,6 +25,7 @@ export class ConfigFileError extends Error {}
 export async function routerOsConnection(config: Config): Promise<RouterOsConnection> {
   const limits = {
     maxConcurrentCommands: config.rds.maxCommands,
+    connections: config.rds.connections,
     commandTimeoutMs: config.rds.commandTimeoutMs,
     connectTimeoutMs: ROUTEROS_DEFAULTS.connectTimeoutMs,
   };

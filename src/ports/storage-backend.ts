@@ -27,6 +27,13 @@ export interface VolumeInfo {
   readonly nvme?: NvmeExport;
 }
 
+/** What ensureVolume found or made. */
+export interface EnsuredVolume {
+  readonly volume: VolumeInfo;
+  /** False when a volume with the ID already existed; it is returned as it is, for the caller to compare. */
+  readonly created: boolean;
+}
+
 export interface SnapshotSpec {
   /** Snapshot IDs start with `snap-`: listings find snapshots by that prefix. */
   readonly id: VolumeId;
@@ -83,6 +90,13 @@ export interface StorageBackend {
   /** Creates a file disk exported over NVMe/TCP. Fails with BackendRejectedError if the ID exists. */
   createVolume(spec: VolumeSpec, options?: CallOptions): Promise<VolumeInfo>;
   /**
+   * CreateVolume's idempotent form: creates the volume unless one with `spec.id` exists, which is then
+   * returned unchanged (`created: false`), whatever its size, path or port. Fails with
+   * VolumeAlreadyExistsError, creating nothing, when another volume is exported under `spec.nvme.nqn`
+   * (IDs that differ only in case share an NQN).
+   */
+  ensureVolume(spec: VolumeSpec, options?: CallOptions): Promise<EnsuredVolume>;
+  /**
    * Creates a volume whose content is a copy of a snapshot or another volume (RouterOS copy-from).
    * The new volume is at least as large as the source; `spec.sizeBytes` may grow it.
    */
@@ -93,7 +107,11 @@ export interface StorageBackend {
   listVolumes(basePath?: BasePath, options?: CallOptions): Promise<VolumeInfo[]>;
   /** Grows a volume to at least `sizeBytes`; a request not larger than the current size changes nothing. */
   resizeVolume(id: VolumeId, sizeBytes: number, options?: CallOptions): Promise<VolumeInfo>;
-  /** Removes the disk entry and then its backing file. Deleting an absent volume succeeds. */
+  /**
+   * Removes the disk entry and then its backing file, which is looked for in `basePath` and the
+   * directories below it (where every volume is created). Deleting an absent volume succeeds; a
+   * snapshot named as a volume is refused with BackendRejectedError.
+   */
   deleteVolume(id: VolumeId, basePath: BasePath, options?: CallOptions): Promise<void>;
   /** Copies a volume into an unexported snapshot disk. Fails with BackendRejectedError if the ID exists. */
   createSnapshot(spec: SnapshotSpec, options?: CallOptions): Promise<SnapshotInfo>;

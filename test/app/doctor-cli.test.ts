@@ -18,10 +18,10 @@ describe('rds-csi doctor (built executable)', () => {
 
   it('exits 0 and prints one PASS line per check for a correct controller setup', async () => {
     const { stdout } = await run(node, [main, 'doctor', ...lab.flags()], { env: {} });
-    expect(stdout.split('\n').filter((l) => /^(PASS|WARN|FAIL|SKIP) /.test(l))).toHaveLength(7);
+    expect(stdout.split('\n').filter((l) => /^(PASS|WARN|FAIL|SKIP) /.test(l))).toHaveLength(8);
     expect(stdout).not.toMatch(/^(WARN|FAIL|SKIP) /m);
     expect(stdout).toMatch(/^PASS {2}host key matches +SHA256:/m);
-    expect(stdout).toMatch(/^0 failed, 0 warnings, 7 passed, 0 skipped$/m);
+    expect(stdout).toMatch(/^0 failed, 0 warnings, 8 passed, 0 skipped$/m);
   });
 
   it('exits 1 on a failing check, printing the hint', async () => {

@@ -9,7 +9,7 @@ import { doctor, startDoctorLab, statuses, stopDoctorLab } from '../support/doct
 import type { DoctorLab } from '../support/doctor-harness.js';
 import { ed25519Pair } from '../support/ssh-keys.js';
 
-const RDS_CHECKS = ['RDS reachable', 'host key matches', 'RDS login', 'RouterOS version', 'volume base path exists', 'free space'];
+const RDS_CHECKS = ['RDS reachable', 'host key matches', 'RDS login', 'RouterOS version', 'volume base path exists', 'free space', 'RouterOS command forms'];
 
 /** `rds-csi doctor` in controller mode against the RDS simulator, good and deliberately broken. */
 describe('rds-csi doctor against the simulator', () => {
@@ -38,7 +38,7 @@ describe('rds-csi doctor against the simulator', () => {
     const hostKey = results.find((r) => r.name === 'host key matches');
     expect(hostKey).toMatchObject({ status: 'FAIL', detail: `mismatch: expected ${other}, the RDS presents ${lab.sim.hostKeyFingerprint()}` });
     expect(hostKey?.hint).toMatch(/update the pin/);
-    expect(statuses(results).slice(3)).toEqual(['SKIP RDS login', 'SKIP RouterOS version', 'SKIP volume base path exists', 'SKIP free space']);
+    expect(statuses(results).slice(3)).toEqual(['SKIP RDS login', 'SKIP RouterOS version', 'SKIP volume base path exists', 'SKIP free space', 'SKIP RouterOS command forms']);
     expect(lab.sim.commandLog()).toEqual([]);
     expect(exitStatusOf(results)).toBe(1);
   });
@@ -132,6 +132,30 @@ describe('rds-csi doctor against the simulator', () => {
     const results = await doctor(lab.flags());
     expect(results.find((r) => r.name === 'free space')).toMatchObject({ status: 'FAIL', detail: expect.stringMatching(/0B free of 11\.0MiB; new volumes fail with RESOURCE_EXHAUSTED/) });
     expect(exitStatusOf(results)).toBe(1);
+  });
+
+  it('tries the command forms that are ours alone, read-only, and names a form RouterOS refuses', async () => {
+    lab = await startDoctorLab();
+    await lab.seedBaseDirectory();
+    const before = await lab.sim.state();
+    lab.sim.clearLog();
+    const results = await doctor(lab.flags());
+    expect(results.find((r) => r.name === 'RouterOS command forms')?.status).toBe('PASS');
+    const tried = lab.sim.commandLog().map((c) => c.command);
+    expect(tried).toEqual(expect.arrayContaining([
+      '/disk print detail where nvme-tcp-server-nqn="nqn.2000-02.com.mikrotik:rds_csi_doctor.probe"',
+      '/file print detail where name~"^storage-pool/metal-csi/rds_csi_doctor[.]probe[.]img\\$|^storage-pool/metal-csi/.+/rds_csi_doctor[.]probe[.]img\\$"',
+      '/disk find slot="rds_csi_doctor.probe"',
+      '/disk print detail',
+    ]));
+    expect(tried.filter((c) => !/^\/(disk|file) (print|find)|^\/system resource print/.test(c))).toEqual([]);
+    expect((await lab.sim.state()).disks).toEqual(before.disks);
+
+    lab.sim.faults.failMatching(/^\/disk find slot="/, 'syntax error (line 1 column 17)');
+    const refused = (await doctor(lab.flags())).find((r) => r.name === 'RouterOS command forms');
+    expect(refused).toMatchObject({ status: 'FAIL', detail: expect.stringContaining('quoted slot in find') });
+    expect(refused?.detail).toContain('syntax error');
+    expect(refused?.hint).toContain('docs/rds-preparation.md');
   });
 
   it('warns about a RouterOS older than 7', async () => {

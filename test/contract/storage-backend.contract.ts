@@ -4,6 +4,7 @@ import {
   InsufficientCapacityError,
   InvalidArgumentError,
   SnapshotNotFoundError,
+  VolumeAlreadyExistsError,
   VolumeNotFoundError,
 } from '../../src/domain/errors.js';
 import { parseVolumeId } from '../../src/domain/ids.js';
@@ -82,6 +83,28 @@ export function storageBackendContract(name: string, create: () => Promise<Backe
         expect(await backend.getVolume(first.id)).toEqual(first);
       });
 
+      it('ensureVolume creates once, then returns the existing volume unchanged whatever the request', async () => {
+        const spec = volumeSpec('pvc-ensure', 4 * MiB + 1, CONTRACT_BASE, 4421);
+        const volume: VolumeInfo = {
+          id: spec.id,
+          sizeBytes: 5 * MiB,
+          filePath: '/storage-pool/metal-csi/pvc-ensure.img',
+          nvme: { port: 4421, nqn: spec.nvme.nqn },
+        };
+        expect(await backend.ensureVolume(spec)).toEqual({ volume, created: true });
+        expect(await backend.getVolume(spec.id)).toEqual(volume);
+        expect(await backend.ensureVolume(spec)).toEqual({ volume, created: false });
+        expect(await backend.ensureVolume({ ...spec, sizeBytes: GiB, nvme: { ...spec.nvme, port: 4420 } })).toEqual({ volume, created: false });
+        expect(await backend.listVolumes()).toEqual([volume]);
+        await expect(backend.ensureVolume(volumeSpec('pvc-ensure-zero', 0))).rejects.toBeInstanceOf(InvalidArgumentError);
+      });
+
+      it('ensureVolume refuses an ID whose NQN another volume holds (IDs differing in case), creating nothing', async () => {
+        const first = await backend.ensureVolume(volumeSpec('Vol-Case', 4 * MiB));
+        await expect(backend.ensureVolume(volumeSpec('vol-case', 4 * MiB))).rejects.toBeInstanceOf(VolumeAlreadyExistsError);
+        expect(await backend.listVolumes()).toEqual([first.volume]);
+      });
+
       it('returns undefined for an absent volume or snapshot', async () => {
         expect(await backend.getVolume(id('pvc-absent'))).toBeUndefined();
         expect(await backend.getSnapshot(id('snap-absent'))).toBeUndefined();
@@ -121,6 +144,14 @@ export function storageBackendContract(name: string, create: () => Promise<Backe
         await backend.deleteVolume(volume.id, CONTRACT_BASE);
         await backend.deleteVolume(id('pvc-never'), CONTRACT_BASE);
         await backend.deleteVolume(keep.id, CONTRACT_BASE);
+        expect((await backend.capacity(CONTRACT_BASE)).freeBytes).toBe(before.freeBytes);
+      });
+
+      it('deletes a volume that lives in a directory below the base path, with its file', async () => {
+        const before = await backend.capacity(CONTRACT_BASE);
+        const nested = await backend.createVolume(volumeSpec('pvc-deep', 16 * MiB, NESTED_BASE));
+        await backend.deleteVolume(nested.id, CONTRACT_BASE);
+        expect(await backend.getVolume(nested.id)).toBeUndefined();
         expect((await backend.capacity(CONTRACT_BASE)).freeBytes).toBe(before.freeBytes);
       });
 

@@ -26,19 +26,19 @@ describe('restart and outage behaviour', () => {
     cleanups.push(async () => api.stop(), async () => removeDir(dir));
     for (const n of ['node-1', 'node-2']) api.put('csinodes', csiNode(n, DRIVER, n));
     const first = await startDriver({ dir, kube: api });
-    await first.client.call(first.client.controller, 'createVolume', req.create('pvc-keep'));
-    putPv(api, 'pvc-keep');
-    await first.client.call(first.client.controller, 'controllerPublishVolume', req.publish('pvc-keep', 'node-1'));
-    putAttachedVa(api, 'pvc-keep', 'node-1');
+    await first.client.call(first.client.controller, 'createVolume', req.create('vol-keep'));
+    putPv(api, 'vol-keep');
+    await first.client.call(first.client.controller, 'controllerPublishVolume', req.publish('vol-keep', 'node-1'));
+    putAttachedVa(api, 'vol-keep', 'node-1');
     await first.stop();
 
     const second = await startDriver({ dir, kube: api });
     cleanups.push(async () => second.stop());
     await until(async () => (await second.client.call<object, ProbeResponse>(second.client.identity, 'probe', {})).ready === true);
     const listed = await second.client.call<object, ListVolumesResponse>(second.client.controller, 'listVolumes', req.list());
-    expect(listed.entries.map((e) => [e.volume?.volumeId, e.volume?.capacityBytes, e.status?.publishedNodeIds])).toEqual([['pvc-keep', GiB, ['node-1']]]);
+    expect(listed.entries.map((e) => [e.volume?.volumeId, e.volume?.capacityBytes, e.status?.publishedNodeIds])).toEqual([['vol-keep', GiB, ['node-1']]]);
     const pvcContext = { volumeContext: { 'csi.storage.k8s.io/pvc/name': 'keep', 'csi.storage.k8s.io/pvc/namespace': 'apps' } };
-    const fenced = (await second.client.call(second.client.controller, 'controllerPublishVolume', req.publish('pvc-keep', 'node-2', pvcContext)).catch((e: ServiceError) => e)) as ServiceError;
+    const fenced = (await second.client.call(second.client.controller, 'controllerPublishVolume', req.publish('vol-keep', 'node-2', pvcContext)).catch((e: ServiceError) => e)) as ServiceError;
     expect(fenced.code).toBe(status.FAILED_PRECONDITION);
     expect(fenced.details).toContain('node-1');
     await until(async () => api.list('events', 'apps').length > 0);

@@ -24,6 +24,23 @@ describe('latency', () => {
   });
 });
 
+describe('latency under concurrency', () => {
+  it('delays each command on its own: others on the same connection run meanwhile, the state lock is not held', async () => {
+    env.sim.faults.setLatency(2_000, '/disk add');
+    env.sim.faults.setLatency(50, add('quick'));
+    const client = await env.connect();
+    let slowDone = false;
+    const slow = execOn(client, add('slow')).finally(() => (slowDone = true));
+    // Runs under the state lock: it could not finish while the slow add held it during its delay.
+    expect((await execOn(client, '/disk print detail')).exitCode).toBe(0);
+    expect((await execOn(client, add('quick'))).exitCode).toBe(0);
+    expect(slowDone).toBe(false);
+    expect(await env.sim.diskSlots()).toEqual(['quick']);
+    expect((await slow).exitCode).toBe(0);
+    expect(await env.sim.diskSlots()).toEqual(['quick', 'slow']);
+  });
+});
+
 describe('injected failures', () => {
   it('fails the Nth command from now without executing it, honouring the variants', async () => {
     env.sim.faults.failNth(2, 'failure: disk is busy');

@@ -85,3 +85,34 @@ describe('/file add type=directory', () => {
     expect((await env.sim.execute('/file add type=directory')).stdout).toBe('failure: missing required parameters\r\n');
   });
 });
+
+describe('the forms DeleteVolume and CreateVolume send', () => {
+  const pattern = (id: string) => `"^storage-pool/metal-csi/${id}[.]img\\$|^storage-pool/metal-csi/.+/${id}[.]img\\$"`;
+  const names = async () => Object.keys((await env.sim.state()).files).filter((n) => n.endsWith('.img')).sort();
+
+  it('removes by an anchored name regex exactly the file <id>.img below the base path, nested included', async () => {
+    for (const slot of ['pvc-1', 'pvc-2']) expect((await env.sim.execute(`/disk remove [find slot=${slot}]`)).exitCode).toBe(0);
+    for (const [path, slot] of [[`${BASE}/sub/pvc-3.img`, 'pvc-3'], [`${BASE}/xpvc-3.img`, 'x3'], [`${BASE}/pvc-3.img.img`, 'y3']]) {
+      expect((await env.sim.execute(`/disk add type=file file-path=${path} file-size=1M slot=${slot}`)).exitCode).toBe(0);
+    }
+    await env.sim.execute('/disk remove [find slot=x3]; /disk remove [find slot=y3]; /disk remove [find slot=pvc-3]');
+    expect((await env.sim.execute(`/file remove [find name~${pattern('pvc-1')}]`)).exitCode).toBe(0);
+    expect((await env.sim.execute(`/file remove [find name~${pattern('pvc-3')}]`)).exitCode).toBe(0);
+    expect(await names()).toEqual(['storage-pool/metal-csi/pvc-2.img', 'storage-pool/metal-csi/pvc-3.img.img', 'storage-pool/metal-csi/xpvc-3.img']);
+    expect((await env.sim.execute(`/file remove [find name~${pattern('pvc-never')}]`)).exitCode).toBe(0);
+  });
+
+  it('refuses the file of a disk that still exists, and a regex escape RouterOS rejects in a quoted string', async () => {
+    expect((await env.sim.execute(`/file remove [find name~${pattern('pvc-1')}]`)).stdout).toMatch(/^failure: file is in use/);
+    expect((await env.sim.execute('/file remove [find name~"pvc-1\\.img"]')).stdout).toMatch(/syntax error/);
+    expect(await names()).toEqual(['storage-pool/metal-csi/pvc-1.img', 'storage-pool/metal-csi/pvc-2.img']);
+  });
+
+  it('selects disks by their NQN in a where clause', async () => {
+    await env.sim.execute(`/disk add type=file file-path=${BASE}/pvc-e.img file-size=1M slot=pvc-e nvme-tcp-export=yes nvme-tcp-server-nqn=nqn.2000-02.com.mikrotik:pvc-e`);
+    const hit = await env.sim.execute('/disk print detail where nvme-tcp-server-nqn="nqn.2000-02.com.mikrotik:pvc-e"');
+    expect(hit.stdout.match(/slot="[^"]+"/g)).toEqual(['slot="pvc-e"']);
+    const miss = await env.sim.execute('/disk print detail where nvme-tcp-server-nqn="nqn.2000-02.com.mikrotik:pvc-1"');
+    expect(miss.stdout).toMatch(/^Flags: [^\r\n]*\r\n$/);
+  });
+});

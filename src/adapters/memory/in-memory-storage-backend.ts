@@ -5,6 +5,7 @@ import {
   InsufficientCapacityError,
   InvalidArgumentError,
   SnapshotNotFoundError,
+  VolumeAlreadyExistsError,
   VolumeNotFoundError,
 } from '../../domain/errors.js';
 import type { VolumeId } from '../../domain/ids.js';
@@ -13,6 +14,7 @@ import type { BasePath } from '../../domain/storage-path.js';
 import type {
   BackendProbe,
   ContentSource,
+  EnsuredVolume,
   PoolCapacity,
   SnapshotInfo,
   SnapshotSpec,
@@ -49,6 +51,14 @@ export class InMemoryStorageBackend implements StorageBackend {
     const size = roundUpToAllocationUnit(spec.sizeBytes);
     if (size === 0) throw new InvalidArgumentError(`size ${spec.sizeBytes} is not a positive whole number of bytes`);
     return this.add(spec, size);
+  }
+
+  async ensureVolume(spec: VolumeSpec): Promise<EnsuredVolume> {
+    const existing = await this.getVolume(spec.id);
+    if (existing) return { volume: existing, created: false };
+    const holder = [...this.volumes.values()].find((v) => v.nvme?.nqn === spec.nvme.nqn);
+    if (holder) throw new VolumeAlreadyExistsError(`volume ${holder.id} is already exported under NQN ${spec.nvme.nqn}, which ${spec.id} would also get`);
+    return { volume: await this.createVolume(spec), created: true };
   }
 
   async createVolumeFrom(spec: VolumeSpec, source: ContentSource): Promise<VolumeInfo> {

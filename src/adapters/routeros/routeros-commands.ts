@@ -11,12 +11,23 @@ import {
   snapshotFilePath,
   volumeFilePath,
 } from './routeros-file-names.js';
-import { checkPort, escapeRouterOsRegex, formatRouterOsSize, quoteRouterOsString } from './routeros-quoting.js';
+import {
+  checkPort,
+  escapeRouterOsRegex,
+  formatRouterOsSize,
+  literalRegex,
+  quoteRouterOsString,
+  routerOsValue,
+} from './routeros-quoting.js';
 
 /**
  * Builders for every RouterOS command the storage backend sends. Each value is validated again with the
- * domain parsers (branded types can be forged with a cast) and then quoted, so nothing reaches RouterOS
- * unchecked. Sizes are rounded up to the 1 MiB allocation unit and written exactly.
+ * domain parsers (branded types can be forged with a cast), so nothing reaches RouterOS unchecked.
+ * Forms follow the Go driver's, which ran on hardware: slots, file paths and NQNs as command
+ * arguments are bare (`slot=pvc-…`, `[find slot=pvc-…]`), names in `where`/`find name=` are quoted;
+ * a value outside the bare shapes is quoted (see routerOsValue). Sizes are rounded up to the 1 MiB
+ * allocation unit and written exactly, with the unit suffixes the Go driver used (`1536M`, `2G`).
+ * The forms that are ours alone are listed in docs/rds-preparation.md and tried by `rds-csi doctor`.
  */
 
 export interface ExportedDiskSpec {
@@ -28,7 +39,9 @@ export interface ExportedDiskSpec {
 }
 
 const q = quoteRouterOsString;
-const slotFilter = (slot: VolumeId, field = 'volume ID'): string => `[find slot=${q(parseVolumeId(slot, field), field)}]`;
+const v = routerOsValue;
+const slotValue = (slot: VolumeId, field = 'volume ID'): string => v(parseVolumeId(slot, field), field);
+const slotFilter = (slot: VolumeId, field = 'volume ID'): string => `[find slot=${slotValue(slot, field)}]`;
 
 /** The file-size argument: rounded up to 1 MiB, never floored. */
 export function sizeArgument(bytes: number): string {
@@ -38,9 +51,9 @@ export function sizeArgument(bytes: number): string {
 function exportedDiskArguments(spec: ExportedDiskSpec): string {
   const id = parseVolumeId(spec.id);
   return (
-    `file-path=${q(volumeFilePath(spec.basePath, id), 'file path')} file-size=${sizeArgument(spec.sizeBytes)} ` +
-    `slot=${q(id, 'volume ID')} nvme-tcp-export=yes nvme-tcp-server-port=${checkPort(spec.port)} ` +
-    `nvme-tcp-server-nqn=${q(parseNqn(spec.nqn), 'NQN')}`
+    `file-path=${v(volumeFilePath(spec.basePath, id), 'file path')} file-size=${sizeArgument(spec.sizeBytes)} ` +
+    `slot=${slotValue(id)} nvme-tcp-export=yes nvme-tcp-server-port=${checkPort(spec.port)} ` +
+    `nvme-tcp-server-nqn=${v(parseNqn(spec.nqn), 'NQN')}`
   );
 }
 
@@ -65,12 +78,20 @@ export function addSnapshotCommand(spec: SnapshotDiskSpec): string {
   const path = snapshotFilePath(spec.basePath, spec.id, spec.sourceVolumeId, spec.createdAt);
   return (
     `/disk add type=file copy-from=${slotFilter(spec.sourceVolumeId, 'source volume ID')} ` +
-    `file-path=${q(path, 'file path')} slot=${q(parseVolumeId(spec.id, 'snapshot ID'), 'snapshot ID')}`
+    `file-path=${v(path, 'file path')} slot=${slotValue(spec.id, 'snapshot ID')}`
   );
 }
 
 export function printDiskCommand(slot: VolumeId): string {
-  return `/disk print detail where slot=${q(parseVolumeId(slot), 'volume ID')}`;
+  return `/disk print detail where slot=${slotValue(slot)}`;
+}
+
+/**
+ * The disks exported under `nqn`: the volume that has it (its own, or another volume whose ID differs
+ * only in case, as NQNs are lower case). One read answers both of CreateVolume's questions.
+ */
+export function printDisksByNqnCommand(nqn: Nqn): string {
+  return `/disk print detail where nvme-tcp-server-nqn=${q(parseNqn(nqn), 'NQN')}`;
 }
 
 /** Every disk; filtering to this driver's volumes happens on the parsed records, exactly. */
@@ -81,6 +102,11 @@ export function printAllDisksCommand(): string {
 /** A plain word, so regex ("contains") and substring semantics agree; exact prefix is checked after parsing. */
 export function printSnapshotDisksCommand(): string {
   return '/disk print detail where slot~"snap-"';
+}
+
+/** Read-only: the disks `[find slot=…]` selects (nothing is printed); `rds-csi doctor` tries the form with it. */
+export function findDiskCommand(slot: VolumeId): string {
+  return `/disk find slot=${slotValue(slot)}`;
 }
 
 export function resizeDiskCommand(slot: VolumeId, sizeBytes: number): string {
@@ -94,6 +120,27 @@ export function removeDiskCommand(slot: VolumeId): string {
 /** Exact name match without regex escaping (escaping here broke `/file remove` on hardware). */
 export function removeFileCommand(path: string): string {
   return `/file remove [find name=${q(routerOsFileName(checkAppliancePath(path)), 'file name')}]`;
+}
+
+/**
+ * Removes the file named `<id>.img` in `basePath` or any directory below it (where a StorageClass
+ * volumePath may put it): a volume's backing file, found without reading its disk first. RouterOS
+ * names have no leading slash; the pattern is anchored at both ends and has no backslash but the
+ * `\$` the quoting adds.
+ */
+export function removeVolumeFileCommand(basePath: BasePath, id: VolumeId): string {
+  return `/file remove [find name~${volumeFilePattern(basePath, id)}]`;
+}
+
+/** The files removeVolumeFileCommand removes (to learn whether a remove whose answer was lost took effect). */
+export function printVolumeFilesCommand(basePath: BasePath, id: VolumeId): string {
+  return `/file print detail where name~${volumeFilePattern(basePath, id)}`;
+}
+
+function volumeFilePattern(basePath: BasePath, id: VolumeId): string {
+  const dir = literalRegex(routerOsFileName(parseBasePath(basePath)), 'base path');
+  const file = literalRegex(`${parseVolumeId(id)}.img`, 'volume ID');
+  return q(`^${dir}/${file}$|^${dir}/.+/${file}$`, 'file name pattern');
 }
 
 export function printFileCommand(path: string): string {

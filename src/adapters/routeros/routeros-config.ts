@@ -12,8 +12,10 @@ export interface RouterOsConfig {
   readonly hostKey?: string;
   /** Accepts any host key; a warning is logged at every connect. For labs only. */
   readonly insecureSkipHostKeyCheck: boolean;
-  /** Commands in flight on the connection at once (exec channels). */
+  /** Commands in flight at once on one connection (exec channels). */
   readonly maxConcurrentCommands: number;
+  /** SSH connections used together (see RouterOsSessionPool); 1 when absent. */
+  readonly connections?: number;
   /** A command with no answer after this long is abandoned (its channel closed). */
   readonly commandTimeoutMs: number;
   /** Bound for TCP connect plus SSH handshake and authentication. */
@@ -29,6 +31,7 @@ export const RouterOsConfig = Symbol.for('rds-csi.RouterOsConfig') as ServiceIde
 export const ROUTEROS_DEFAULTS = {
   port: 22,
   maxConcurrentCommands: 4,
+  connections: 2,
   commandTimeoutMs: 30_000,
   connectTimeoutMs: 10_000,
   reconnectBaseMs: 200,

@@ -4,8 +4,10 @@ import type { BasePath } from '../../domain/storage-path.js';
 import {
   printFileCommand,
   printFilesWithPrefixCommand,
+  printVolumeFilesCommand,
   removeDiskCommand,
   removeFileCommand,
+  removeVolumeFileCommand,
 } from './routeros-commands.js';
 import type { RouterOsCommandRunner } from './routeros-command-runner.js';
 import { directoryOf, fileNameOf, isSafeAppliancePath, parseSnapshotLineage, volumeFilePath } from './routeros-file-names.js';
@@ -13,14 +15,22 @@ import { parseFilePrint } from './routeros-output.js';
 import type { DiskRecord } from './routeros-output.js';
 import type { CommandOutcome } from './routeros-result-classification.js';
 
+/** Snapshot IDs start with this (ours and the Go driver's); no other ID can name a snapshot disk. */
+const SNAPSHOT_PREFIX = 'snap-';
+
 type ReadDisk = (id: VolumeId, signal?: AbortSignal) => Promise<DiskRecord | undefined>;
 
 /**
  * Idempotent deletion: remove the disk entry, then its backing file (real RouterOS keeps the file after
  * `/disk remove`). An absent disk or file is success, whether RouterOS answers an empty `[find]` silently
- * or with "no such item". The file removed is the one the disk reports; when the disk is already gone
- * (an earlier delete stopped half-way) the file is found by name. A disk of the other kind (a volume when
- * deleting a snapshot and vice versa) is refused, never removed.
+ * or with "no such item".
+ * - A volume is removed without reading it first (2 commands): `[find slot=…]`, then the file named
+ *   `<id>.img` in the base path's tree, where every volume is created. This is safe because only a
+ *   `snap-` ID can name a snapshot disk (both drivers name snapshots so).
+ * - A snapshot, and a volume whose ID starts with `snap-`, is read first: the file removed is the one
+ *   the disk reports (a snapshot's name carries its lineage), and a disk of the other kind (a volume
+ *   when deleting a snapshot and vice versa) is refused, never removed. When the disk is already gone
+ *   (an earlier delete stopped half-way) the file is found by name.
  */
 export class RouterOsDiskRemover {
   constructor(
@@ -29,6 +39,17 @@ export class RouterOsDiskRemover {
   ) {}
 
   async removeVolume(id: VolumeId, basePath: BasePath, signal?: AbortSignal): Promise<void> {
+    if (id.startsWith(SNAPSHOT_PREFIX)) return this.removeVolumeCheckingKind(id, basePath, signal);
+    await this.removeDisk(id, signal);
+    const outcome = await this.runner.write(
+      removeVolumeFileCommand(basePath, id),
+      async () => (await this.runner.readParsed(printVolumeFilesCommand(basePath, id), parseFilePrint, signal)).length === 0,
+      signal,
+    );
+    acceptAbsent(outcome, `RouterOS refused to remove the file of volume ${id}`);
+  }
+
+  private async removeVolumeCheckingKind(id: VolumeId, basePath: BasePath, signal?: AbortSignal): Promise<void> {
     const fallback = volumeFilePath(basePath, id);
     const disk = await this.readDisk(id, signal);
     if (disk && !disk.exported) {

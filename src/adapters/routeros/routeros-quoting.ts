@@ -24,6 +24,31 @@ export function quoteRouterOsString(value: string, field: string): string {
   return `"${value.replace(/[\\"$?]/g, (c) => `\\${c}`)}"`;
 }
 
+// The value shapes the Go driver sent unquoted and RouterOS accepted on hardware: volume IDs
+// (pvc-<uuid>), absolute file paths, NQNs. At least one letter, so a value never reads as a number.
+const BARE_VALUE = /^(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9/][A-Za-z0-9/.:-]*$/;
+
+/**
+ * A command argument value in the Go driver's form: bare when it has one of the shapes above (no
+ * blank, quote, bracket, `$`, `;` or `\` can occur in it, so it is one word with no substitution),
+ * else double-quoted as quoteRouterOsString does. Every caller validates the value first.
+ */
+export function routerOsValue(value: string, field: string): string {
+  return value.length <= 255 && BARE_VALUE.test(value) ? value : quoteRouterOsString(value, field);
+}
+
+/**
+ * A validated path or ID (letters, digits, `/ . _ -`) as a regex matching it literally, without a
+ * backslash: RouterOS refuses `\.` inside a quoted string (it broke `/file remove` on hardware), so
+ * `.` becomes `[.]`. Anything else is refused.
+ */
+export function literalRegex(value: string, field: string): string {
+  if (!/^[A-Za-z0-9/._-]+$/.test(value)) {
+    throw new InvalidArgumentError(`${field} ${describeValue(value)} cannot be matched literally by a RouterOS regex`);
+  }
+  return value.replaceAll('.', '[.]');
+}
+
 /**
  * Escapes POSIX extended-regex metacharacters so that a `~` filter matches `value` literally; the
  * result still has to go through quoteRouterOsString.

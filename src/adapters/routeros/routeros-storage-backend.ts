@@ -3,6 +3,7 @@ import {
   BackendRejectedError,
   InsufficientCapacityError,
   SnapshotNotFoundError,
+  VolumeAlreadyExistsError,
   VolumeNotFoundError,
 } from '../../domain/errors.js';
 import { parseVolumeId } from '../../domain/ids.js';
@@ -15,6 +16,7 @@ import type {
   BackendProbe,
   CallOptions,
   ContentSource,
+  EnsuredVolume,
   PoolCapacity,
   SnapshotInfo,
   SnapshotSpec,
@@ -34,10 +36,13 @@ import type { CommandOutcome } from './routeros-result-classification.js';
 import { RouterOsSession } from './routeros-session.js';
 
 /**
- * StorageBackend on a RouterOS (ROSE Data Server) appliance. Command sequences:
- * - createVolume: add → print (2 commands); createVolumeFrom / createSnapshot: print source → add → print;
+ * StorageBackend on a RouterOS (ROSE Data Server) appliance. Command sequences (a read that the
+ * result of a write answers is not sent):
+ * - ensureVolume: print where NQN → add (2; 1 when the volume exists); createVolume: add;
+ *   createVolumeFrom: print source → add; createSnapshot: print source → add → print;
  * - resizeVolume: print → set → print (print only when no growth is needed);
- * - deleteVolume / deleteSnapshot: print → disk remove → file remove (real RouterOS keeps the file);
+ * - deleteVolume: disk remove → file remove (2; real RouterOS keeps the file); deleteSnapshot, and
+ *   deleteVolume of a `snap-` ID: print → disk remove → file remove;
  * - capacity: print where mount-point; probe: /system resource print.
  * Every value is validated and every command built before the first one is sent. Retry policy: see
  * RouterOsCommandRunner.
@@ -55,14 +60,36 @@ export class RouterOsStorageBackend implements StorageBackend {
   }
 
   async createVolume(spec: VolumeSpec, options: CallOptions = {}): Promise<VolumeInfo> {
-    const disk = exportedDisk(spec, roundUpToAllocationUnit(spec.sizeBytes));
-    const outcome = await this.runner.write(
-      cmd.addVolumeCommand(disk),
-      () => this.hasDiskWithFile(spec.id, volumeFilePath(spec.basePath, spec.id), options.signal),
-      options.signal,
-    );
+    const sizeBytes = roundUpToAllocationUnit(spec.sizeBytes);
+    const outcome = await this.addVolume(cmd.addVolumeCommand(exportedDisk(spec, sizeBytes)), spec, options.signal);
     failOn(outcome, `RouterOS refused to create volume ${spec.id}`);
-    return this.readCreatedVolume(spec.id, options.signal);
+    return createdVolume(spec, sizeBytes);
+  }
+
+  /**
+   * One read (the disks holding the NQN: this volume's own when it exists, or another that would share
+   * the NQN), then the add; the add's success is the read-back (the disk is exactly what was asked).
+   * Only when the add is refused for another reason than space is the disk read by slot: it may exist
+   * under another NQN (made by hand, or by the Go driver with another prefix).
+   */
+  async ensureVolume(spec: VolumeSpec, options: CallOptions = {}): Promise<EnsuredVolume> {
+    const { signal } = options;
+    const sizeBytes = roundUpToAllocationUnit(spec.sizeBytes);
+    const add = cmd.addVolumeCommand(exportedDisk(spec, sizeBytes)); // validates every value before anything is sent
+    const holders = await this.runner.readParsed(cmd.printDisksByNqnCommand(spec.nvme.nqn), parseDiskPrint, signal);
+    const own = holders.find((d) => d.slot === spec.id);
+    if (own) return { volume: volumeInfoOf(own), created: false };
+    const other = holders.find((d) => d.exported);
+    if (other) {
+      throw new VolumeAlreadyExistsError(`volume ${other.slot} is already exported under NQN ${spec.nvme.nqn}, which ${spec.id} would also get`);
+    }
+    const outcome = await this.addVolume(add, spec, signal);
+    if (outcome.kind === 'ok') return { volume: createdVolume(spec, sizeBytes), created: true };
+    if (outcome.reason !== 'not-enough-space') {
+      const existing = await this.readDisk(spec.id, signal);
+      if (existing) return { volume: volumeInfoOf(existing), created: false };
+    }
+    throw refusal(outcome, `RouterOS refused to create volume ${spec.id}`);
   }
 
   async createVolumeFrom(spec: VolumeSpec, source: ContentSource, options: CallOptions = {}): Promise<VolumeInfo> {
@@ -74,14 +101,10 @@ export class RouterOsStorageBackend implements StorageBackend {
     const origin = await this.readDisk(source.id, signal);
     if (!origin || origin.exported !== (source.kind === 'volume')) throw notFound();
     const size = Math.max(requested, roundUpToAllocationUnit(origin.sizeBytes ?? 0), MiB);
-    const outcome = await this.runner.write(
-      cmd.addVolumeFromCommand(exportedDisk(spec, size), source.id),
-      () => this.hasDiskWithFile(spec.id, volumeFilePath(spec.basePath, spec.id), signal),
-      signal,
-    );
+    const outcome = await this.addVolume(cmd.addVolumeFromCommand(exportedDisk(spec, size), source.id), spec, signal);
     if (outcome.kind === 'failed' && outcome.reason === 'no-such-item') throw notFound();
     failOn(outcome, `RouterOS refused to create volume ${spec.id} from ${source.kind} ${source.id}`);
-    return this.readCreatedVolume(spec.id, signal);
+    return createdVolume(spec, size);
   }
 
   async getVolume(id: VolumeId, options: CallOptions = {}): Promise<VolumeInfo | undefined> {
@@ -179,19 +202,23 @@ export class RouterOsStorageBackend implements StorageBackend {
     return disks.find((d) => d.slot === id);
   }
 
-  private async hasDiskWithFile(id: VolumeId, filePath: string, signal?: AbortSignal): Promise<boolean> {
-    return (await this.readDisk(id, signal))?.filePath === filePath;
+  /** Sends an add; after a lost answer, the add took effect if the disk exists with its file. */
+  private addVolume(command: string, spec: VolumeSpec, signal?: AbortSignal): Promise<CommandOutcome> {
+    return this.runner.write(command, () => this.hasDiskWithFile(spec.id, volumeFilePath(spec.basePath, spec.id), signal), signal);
   }
 
-  private async readCreatedVolume(id: VolumeId, signal?: AbortSignal): Promise<VolumeInfo> {
-    const disk = await this.readDisk(id, signal);
-    if (!disk) throw new BackendRejectedError(`volume ${id} is missing right after it was created`, 'no such disk');
-    return volumeInfoOf(disk);
+  private async hasDiskWithFile(id: VolumeId, filePath: string, signal?: AbortSignal): Promise<boolean> {
+    return (await this.readDisk(id, signal))?.filePath === filePath;
   }
 }
 
 function exportedDisk(spec: VolumeSpec, sizeBytes: number): ExportedDiskSpec {
   return { id: spec.id, basePath: spec.basePath, sizeBytes, port: spec.nvme.port, nqn: spec.nvme.nqn };
+}
+
+/** What RouterOS holds after a successful add: exactly the disk the command described. */
+function createdVolume(spec: VolumeSpec, sizeBytes: number): VolumeInfo {
+  return { id: spec.id, sizeBytes, filePath: volumeFilePath(spec.basePath, spec.id), nvme: { port: spec.nvme.port, nqn: spec.nvme.nqn } };
 }
 
 function volumeInfoOf(disk: DiskRecord): VolumeInfo {
@@ -206,9 +233,12 @@ function describeDisk(disk: DiskRecord): string {
 
 /** Maps a failed write to the port's errors; "no such item" here is a refusal (callers handle it first). */
 function failOn(outcome: CommandOutcome, what: string): void {
-  if (outcome.kind === 'ok') return;
+  if (outcome.kind !== 'ok') throw refusal(outcome, what);
+}
+
+function refusal(outcome: Extract<CommandOutcome, { kind: 'failed' }>, what: string): Error {
   if (outcome.reason === 'not-enough-space') {
-    throw new InsufficientCapacityError(`${what}: the pool has not enough space (${outcome.text})`);
+    return new InsufficientCapacityError(`${what}: the pool has not enough space (${outcome.text})`);
   }
-  throw new BackendRejectedError(what, outcome.text);
+  return new BackendRejectedError(what, outcome.text);
 }

@@ -19,6 +19,7 @@ export const CHECK = {
   version: 'RouterOS version',
   basePath: 'volume base path exists',
   freeSpace: 'free space',
+  commandForms: 'RouterOS command forms',
   nvmeCli: 'nvme-cli present',
   nvmeTcp: 'nvme-tcp module loaded',
   hostNqn: 'host NQN',

@@ -12,6 +12,7 @@ import type { Config } from '../config.js';
 import { ConfigFileError, routerOsConnection } from '../routeros-connection.js';
 import type { RouterOsConnection } from '../routeros-connection.js';
 import { evaluateBasePath } from './base-path-check.js';
+import { checkCommandForms } from './command-forms-check.js';
 import { CHECK, fail, pass, skip } from './doctor-check.js';
 import type { CheckResult } from './doctor-check.js';
 import { evaluateFreeSpace } from './free-space-check.js';
@@ -34,7 +35,7 @@ const silent: Logger = { debug: () => undefined, info: () => undefined, warn: ()
 /** The RDS checks in order; each failure turns the checks that depend on it into SKIP lines. */
 export async function runRdsChecks(config: Config, options: RdsCheckOptions): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
-  const later = [CHECK.reachable, CHECK.hostKey, CHECK.login, CHECK.version, CHECK.basePath, CHECK.freeSpace];
+  const later = [CHECK.reachable, CHECK.hostKey, CHECK.login, CHECK.version, CHECK.basePath, CHECK.freeSpace, CHECK.commandForms];
   const skipRest = (why: string) => {
     for (const name of later.slice(results.length - configLines(results))) results.push(skip(name, why));
     return results;
@@ -98,6 +99,7 @@ export async function runRdsChecks(config: Config, options: RdsCheckOptions): Pr
     results.push(probe.reachable ? evaluateRouterOsVersion(probe.version) : fail(CHECK.version, probe.detail ?? 'no answer', 'see the login check'));
     results.push(await basePathCheck(session, config));
     results.push(await freeSpaceCheck(backend, config));
+    results.push(await checkCommandForms(new RouterOsCommandRunner(session, silent), config.volumeBasePath));
     return results;
   } finally {
     await Promise.all(sessions.map((s) => s.close()));

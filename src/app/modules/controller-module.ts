@@ -10,6 +10,8 @@ import { RouterOsSession } from '../../adapters/routeros/routeros-session.js';
 import { RouterOsSshSession } from '../../adapters/routeros/routeros-ssh-session.js';
 import { InstrumentedRouterOsSession } from '../../adapters/routeros/instrumented-session.js';
 import { LoggedRouterOsSession } from '../../adapters/routeros/logged-session.js';
+import { RouterOsSessionPool } from '../../adapters/routeros/routeros-session-pool.js';
+import { Clock } from '../../ports/clock.js';
 import { Logger } from '../../ports/logger.js';
 import { Metrics } from '../../ports/metrics.js';
 import { RouterOsStorageBackend } from '../../adapters/routeros/routeros-storage-backend.js';
@@ -50,11 +52,16 @@ export function controllerModule(config: Config, routerOs: RouterOsSettings | un
     } else {
       if (!routerOs) throw new Error('the controller needs RouterOS connection settings');
       bind(RouterOsConfig).toConstantValue(routerOs);
-      bind(RouterOsSshSession).toSelf().inSingletonScope();
+      // `connections` SSH connections of `maxConcurrentCommands` channels each: the driver's only bound on
+      // RouterOS concurrency (--rds-connections, --rds-max-commands).
       bind(RouterOsSession)
         .toResolvedValue(
-          (ssh: RouterOsSshSession, metrics: Metrics, logger: Logger) => new InstrumentedRouterOsSession(new LoggedRouterOsSession(ssh, logger), metrics),
-          [RouterOsSshSession, Metrics, Logger],
+          (settings: RouterOsSettings, logger: Logger, clock: Clock, metrics: Metrics) => {
+            const members = Array.from({ length: Math.max(1, settings.connections ?? 1) }, (_, i) =>
+              new RouterOsSshSession(settings, logger.child({ connection: i + 1 }), clock));
+            return new InstrumentedRouterOsSession(new LoggedRouterOsSession(new RouterOsSessionPool(members, settings.maxConcurrentCommands), logger), metrics);
+          },
+          [RouterOsConfig, Logger, Clock, Metrics],
         )
         .inSingletonScope();
       bind(StorageBackend).to(RouterOsStorageBackend).inSingletonScope();

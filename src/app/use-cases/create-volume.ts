@@ -10,7 +10,7 @@ import { EventRecorder, pvcOf } from '../../ports/event-recorder.js';
 import { LockManager } from '../../ports/lock-manager.js';
 import { Logger } from '../../ports/logger.js';
 import { StorageBackend } from '../../ports/storage-backend.js';
-import type { ContentSource, VolumeInfo } from '../../ports/storage-backend.js';
+import type { ContentSource, VolumeInfo, VolumeSpec } from '../../ports/storage-backend.js';
 import { ControllerSettings } from '../volumes/controller-settings.js';
 import { describeIgnored } from '../volumes/go-legacy-parameters.js';
 import { volumeContext } from '../volumes/volume-context.js';
@@ -54,19 +54,29 @@ export class CreateVolume {
     const id = volumeIdForName(command.name);
     const options = { signal: command.signal };
     return this.locks.withVolumeLock(id, async () => {
+      if (!command.source) {
+        // One backend call: it reports an existing volume (compared below) or creates the volume.
+        const sizeBytes = resolveCapacity(command.capacity, this.settings.capacity, 0);
+        const { volume, created } = await this.backend.ensureVolume(this.spec(id, sizeBytes, params), options);
+        return created ? this.created(volume, command, params) : this.existing(volume, command, params);
+      }
       const existing = await this.backend.getVolume(id, options);
       if (existing) return this.existing(existing, command, params);
-      const minimum = command.source ? await this.sourceSize(command.source, command.signal) : 0;
-      const sizeBytes = resolveCapacity(command.capacity, this.settings.capacity, minimum);
-      const spec = { id, sizeBytes, basePath: params.basePath, nvme: { port: params.nvmePort, nqn: nqnForVolume(id) } };
+      const minimum = await this.sourceSize(command.source, command.signal);
+      const spec = this.spec(id, resolveCapacity(command.capacity, this.settings.capacity, minimum), params);
       await this.refuseSharedNqn(spec.nvme.nqn, id, command.signal);
-      const created = command.source
-        ? await this.backend.createVolumeFrom(spec, command.source, options)
-        : await this.backend.createVolume(spec, options);
-      this.logger.info('volume created', { volumeId: id, sizeBytes: created.sizeBytes, source: command.source });
-      this.reportIgnored(id, params, command.parameters);
-      return this.result(created, params, command.source);
+      return this.created(await this.backend.createVolumeFrom(spec, command.source, options), command, params);
     }, options);
+  }
+
+  private spec(id: VolumeId, sizeBytes: number, params: VolumeParameters): VolumeSpec {
+    return { id, sizeBytes, basePath: params.basePath, nvme: { port: params.nvmePort, nqn: nqnForVolume(id) } };
+  }
+
+  private created(volume: VolumeInfo, command: CreateVolumeCommand, params: VolumeParameters): CreatedVolume {
+    this.logger.info('volume created', { volumeId: volume.id, sizeBytes: volume.sizeBytes, source: command.source });
+    this.reportIgnored(volume.id, params, command.parameters);
+    return this.result(volume, params, command.source);
   }
 
   private existing(volume: VolumeInfo, command: CreateVolumeCommand, params: VolumeParameters): CreatedVolume {
@@ -86,7 +96,8 @@ export class CreateVolume {
 
   /**
    * NQNs are the ID in lower case (the Go driver's rule), so IDs differing only in case share one:
-   * the second of such a pair is refused rather than exported under another volume's NQN.
+   * the second of such a pair is refused rather than exported under another volume's NQN. (For a
+   * volume without a content source, ensureVolume makes this check in the same read.)
    */
   private async refuseSharedNqn(nqn: string, id: VolumeId, signal?: AbortSignal): Promise<void> {
     const holder = (await this.backend.listVolumes(undefined, { signal })).find((v) => v.id !== id && v.nvme?.nqn === nqn);

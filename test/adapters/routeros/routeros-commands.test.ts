@@ -10,12 +10,15 @@ import {
   addVolumeFromCommand,
   printAllDisksCommand,
   printDiskCommand,
+  printDisksByNqnCommand,
   printFileCommand,
   printFilesWithPrefixCommand,
   printPoolCommand,
   printSnapshotDisksCommand,
+  printVolumeFilesCommand,
   removeDiskCommand,
   removeFileCommand,
+  removeVolumeFileCommand,
   resizeDiskCommand,
   systemResourceCommand,
 } from '../../../src/adapters/routeros/routeros-commands.js';
@@ -29,25 +32,37 @@ describe('command builders produce exact RouterOS commands', () => {
   it.each([
     [
       addVolumeCommand(spec),
-      '/disk add type=file file-path="/storage-pool/metal-csi/pvc-1b2c.img" file-size=1536M slot="pvc-1b2c" ' +
-        'nvme-tcp-export=yes nvme-tcp-server-port=4420 nvme-tcp-server-nqn="nqn.2000-02.com.mikrotik:pvc-1b2c"',
+      '/disk add type=file file-path=/storage-pool/metal-csi/pvc-1b2c.img file-size=1536M slot=pvc-1b2c ' +
+        'nvme-tcp-export=yes nvme-tcp-server-port=4420 nvme-tcp-server-nqn=nqn.2000-02.com.mikrotik:pvc-1b2c',
     ],
     [
       addVolumeFromCommand({ ...spec, sizeBytes: 2 * GiB }, 'snap-9' as VolumeId),
-      '/disk add type=file copy-from=[find slot="snap-9"] file-path="/storage-pool/metal-csi/pvc-1b2c.img" ' +
-        'file-size=2G slot="pvc-1b2c" nvme-tcp-export=yes nvme-tcp-server-port=4420 ' +
-        'nvme-tcp-server-nqn="nqn.2000-02.com.mikrotik:pvc-1b2c"',
+      '/disk add type=file copy-from=[find slot=snap-9] file-path=/storage-pool/metal-csi/pvc-1b2c.img ' +
+        'file-size=2G slot=pvc-1b2c nvme-tcp-export=yes nvme-tcp-server-port=4420 ' +
+        'nvme-tcp-server-nqn=nqn.2000-02.com.mikrotik:pvc-1b2c',
     ],
     [
       addSnapshotCommand({ id: 'snap-9' as VolumeId, sourceVolumeId: id, basePath: base, createdAt: 1739800000123 }),
-      '/disk add type=file copy-from=[find slot="pvc-1b2c"] ' +
-        'file-path="/storage-pool/metal-csi/snap-9--src--pvc-1b2c--t1739800000123.img" slot="snap-9"',
+      '/disk add type=file copy-from=[find slot=pvc-1b2c] ' +
+        'file-path=/storage-pool/metal-csi/snap-9--src--pvc-1b2c--t1739800000123.img slot=snap-9',
     ],
-    [printDiskCommand(id), '/disk print detail where slot="pvc-1b2c"'],
+    [printDiskCommand(id), '/disk print detail where slot=pvc-1b2c'],
+    // Values outside the shapes the Go driver sent bare are quoted.
+    [printDiskCommand('pvc_1b2c' as VolumeId), '/disk print detail where slot="pvc_1b2c"'],
+    [removeDiskCommand('1234' as VolumeId), '/disk remove [find slot="1234"]'],
+    [printDisksByNqnCommand(nqn), '/disk print detail where nvme-tcp-server-nqn="nqn.2000-02.com.mikrotik:pvc-1b2c"'],
     [printAllDisksCommand(), '/disk print detail'],
     [printSnapshotDisksCommand(), '/disk print detail where slot~"snap-"'],
-    [resizeDiskCommand(id, GiB + 1), '/disk set [find slot="pvc-1b2c"] file-size=1025M'],
-    [removeDiskCommand(id), '/disk remove [find slot="pvc-1b2c"]'],
+    [resizeDiskCommand(id, GiB + 1), '/disk set [find slot=pvc-1b2c] file-size=1025M'],
+    [removeDiskCommand(id), '/disk remove [find slot=pvc-1b2c]'],
+    [
+      removeVolumeFileCommand('/pool/a.b' as BasePath, 'pvc.1' as VolumeId),
+      '/file remove [find name~"^pool/a[.]b/pvc[.]1[.]img\\$|^pool/a[.]b/.+/pvc[.]1[.]img\\$"]',
+    ],
+    [
+      printVolumeFilesCommand(base, id),
+      '/file print detail where name~"^storage-pool/metal-csi/pvc-1b2c[.]img\\$|^storage-pool/metal-csi/.+/pvc-1b2c[.]img\\$"',
+    ],
     [
       removeFileCommand('/storage-pool/metal-csi/pvc-1b2c.img'),
       '/file remove [find name="storage-pool/metal-csi/pvc-1b2c.img"]',
@@ -92,6 +107,8 @@ describe('command builders validate every value before quoting', () => {
       () => printDiskCommand(badId),
       () => resizeDiskCommand(badId, GiB),
       () => removeDiskCommand(badId),
+      () => removeVolumeFileCommand(base, badId),
+      () => printVolumeFilesCommand(base, badId),
       () => printFilesWithPrefixCommand(base, badId),
     ];
     for (const build of builders) {
@@ -106,6 +123,7 @@ describe('command builders validate every value before quoting', () => {
       expect(() => addVolumeCommand({ ...spec, basePath: bad as BasePath })).toThrow(InvalidArgumentError);
       expect(() => printPoolCommand(bad as BasePath)).toThrow(InvalidArgumentError);
       expect(() => removeFileCommand(`${bad}/x.img`)).toThrow(InvalidArgumentError);
+      expect(() => removeVolumeFileCommand(bad as BasePath, id)).toThrow(InvalidArgumentError);
     },
   );
 
@@ -113,6 +131,7 @@ describe('command builders validate every value before quoting', () => {
     expect(() => addVolumeCommand({ ...spec, nqn: 'nqn.2000-02.com.mikrotik:x" slot="y' as Nqn })).toThrow(
       InvalidArgumentError,
     );
+    expect(() => printDisksByNqnCommand('nqn.2000-02.com.mikrotik:x" slot="y' as Nqn)).toThrow(InvalidArgumentError);
     expect(() => addVolumeCommand({ ...spec, port: 70000 })).toThrow(InvalidArgumentError);
     expect(() => addVolumeCommand({ ...spec, sizeBytes: 0 })).toThrow(InvalidArgumentError);
     expect(() => resizeDiskCommand(id, -5)).toThrow(/size/);

@@ -40,7 +40,7 @@ describe.each(variantMatrix)('RouterOsStorageBackend against the simulator (%o)'
   const diskOf = async (slot: string) => (await h.sim.state()).disks.find((d) => d.slot === slot);
   const fileExists = (path: string) => existsSync(h.sim.backingFilePath(path));
 
-  it('creates an exported volume of the exact rounded-up size with add + print only', async () => {
+  it('creates an exported volume of the exact rounded-up size with the add alone (its success is the read-back)', async () => {
     const spec = volumeSpec(uid('pvc'), 1.5 * GiB + 1);
     h.sim.clearLog();
     const info = await h.backend.createVolume(spec);
@@ -50,7 +50,8 @@ describe.each(variantMatrix)('RouterOsStorageBackend against the simulator (%o)'
       filePath: `/storage-pool/metal-csi/${spec.id}.img`,
       nvme: { port: 4420, nqn: spec.nvme.nqn },
     });
-    expect(h.sim.commandLog().map((c) => c.command.split(' ').slice(0, 2).join(' '))).toEqual(['/disk add', '/disk print']);
+    expect(h.sim.commandLog().map((c) => c.command.split(' ').slice(0, 2).join(' '))).toEqual(['/disk add']);
+    expect(await h.backend.getVolume(spec.id)).toEqual(info);
     expect(h.sim.commandLog()[0]!.command).toContain('file-size=1537M');
     expect(await diskOf(spec.id)).toMatchObject({ sizeBytes: 1537 * MiB, nvmeExport: { port: 4420 } });
     expect(fileExists(info.filePath)).toBe(true);
@@ -91,7 +92,7 @@ describe.each(variantMatrix)('RouterOsStorageBackend against the simulator (%o)'
     expect((await diskOf(spec.id))!.sizeBytes).toBe(2049 * MiB);
     h.sim.clearLog();
     expect((await h.backend.resizeVolume(spec.id, GiB)).sizeBytes).toBe(2049 * MiB);
-    expect(h.sim.commandLog().map((c) => c.command)).toEqual([`/disk print detail where slot="${spec.id}"`]);
+    expect(h.sim.commandLog().map((c) => c.command)).toEqual([`/disk print detail where slot=${spec.id}`]);
     await expect(h.backend.resizeVolume(uid('pvc-absent'), GiB)).rejects.toBeInstanceOf(VolumeNotFoundError);
   });
 
@@ -145,6 +146,24 @@ describe.each(variantMatrix)('RouterOsStorageBackend against the simulator (%o)'
     expect((await h.sim.state()).files[info.filePath.slice(1)]).toBeUndefined();
     await h.backend.deleteVolume(info.id, base);
     await h.backend.deleteVolume(uid('pvc-never'), base);
+  });
+
+  it('deletes a volume whose disk is already gone: its leftover file, found by name below the base path', async () => {
+    const nested = await h.backend.createVolume(volumeSpec(uid('pvc'), GiB, parseBasePath('/storage-pool/metal-csi/sub')));
+    await h.sim.execute(`/disk remove [find slot=${nested.id}]`); // an earlier delete stopped after the disk
+    h.sim.clearLog();
+    await h.backend.deleteVolume(nested.id, base);
+    expect(h.sim.commandLog().map((c) => c.command.split(' ').slice(0, 2).join(' '))).toEqual(['/disk remove', '/file remove']);
+    expect(fileExists(nested.filePath)).toBe(false);
+  });
+
+  it('reads a disk before deleting a volume whose ID could name a snapshot (snap-…), and deletes it', async () => {
+    const odd = await h.backend.createVolume(volumeSpec(uid('snap-vol')));
+    h.sim.clearLog();
+    await h.backend.deleteVolume(odd.id, base);
+    expect(h.sim.commandLog().map((c) => c.command.split(' ').slice(0, 2).join(' '))).toEqual(['/disk print', '/disk remove', '/file remove']);
+    expect(await diskOf(odd.id)).toBeUndefined();
+    expect(fileExists(odd.filePath)).toBe(false);
   });
 
   it('deletes a snapshot and its file, and finds a leftover file when the disk is already gone', async () => {
