@@ -112,7 +112,7 @@ describe('npm start', () => {
     const [driverPid, ...others] = childrenOf(npm.child.pid!);
     spawned.push(...childrenOf(npm.child.pid!));
     expect(others).toEqual([]);
-    expect(commandLine(driverPid!)).toMatch(/dist\/src\/app\/main\.js start\s*$/);
+    expect(commandLine(driverPid!)).toMatch(/dist\/bundle\/rds-csi\.mjs start\s*$/);
     return { npm, driverPid: driverPid! };
   };
   const gone = async (pid: number, ms: number) => {

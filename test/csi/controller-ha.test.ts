@@ -18,8 +18,8 @@ describe('two controller replicas', () => {
     const api = await FakeKubeApi.start();
     const dir = await tempDir();
     cleanups.push(async () => api.stop(), async () => removeDir(dir));
-    putPv(api, 'pvc-ha', { annotations: { [`${DRIVER}/attached-node`]: 'node-gone', [`${DRIVER}/attached-at`]: '2026-01-01T00:00:00Z' } });
-    putAttachedVa(api, 'pvc-ha', 'node-gone');
+    putPv(api, 'vol-ha', { annotations: { [`${DRIVER}/attached-node`]: 'node-gone', [`${DRIVER}/attached-at`]: '2026-01-01T00:00:00Z' } });
+    putAttachedVa(api, 'vol-ha', 'node-gone');
     const replicas: DriverUnderTest[] = [];
     for (const name of ['ctl-a', 'ctl-b']) {
       const t = await startDriver({
@@ -33,8 +33,8 @@ describe('two controller replicas', () => {
     const lease = () => api.get<{ spec?: { holderIdentity?: string } }>('leases', 'rds-csi-srvlab-io-controller', 'rds-csi')?.spec?.holderIdentity;
     await until(() => lease() === 'ctl-a' || lease() === 'ctl-b');
     const leader = lease();
-    api.delete('volumeattachments', 'csi-pvc-ha-node-gone');
-    await until(() => api.get<KubeObject>('persistentvolumes', 'pvc-ha')?.metadata?.annotations?.[`${DRIVER}/attached-node`] === undefined);
+    api.delete('volumeattachments', 'csi-vol-ha-node-gone');
+    await until(() => api.get<KubeObject>('persistentvolumes', 'vol-ha')?.metadata?.annotations?.[`${DRIVER}/attached-node`] === undefined);
     const corrections = replicas.map((r) => r.logger.lines.filter((l) => l.message === 'attachment record corrected from the orchestrator').length);
     expect(corrections[leader === 'ctl-a' ? 0 : 1]).toBe(1);
     expect(corrections[leader === 'ctl-a' ? 1 : 0]).toBe(0);

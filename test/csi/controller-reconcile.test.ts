@@ -38,17 +38,17 @@ describe('reconcile passes of a real controller replica', () => {
     await until(() => cluster.leader() !== undefined);
     const leader = replicas.find((r) => r.name === cluster.leader())!;
     const follower = replicas.find((r) => r !== leader)!;
-    const context = await cluster.provision(leader, 'pvc-young', { rwo: true });
-    cluster.api.delete('persistentvolumes', 'pvc-young');
+    const context = await cluster.provision(leader, 'vol-young', { rwo: true });
+    cluster.api.delete('persistentvolumes', 'vol-young');
     // Start right after a pass, so the next one lists after everything below is in place.
     const seen = passes(leader).length;
     await until(() => passes(leader).length > seen);
     cluster.api.faults.slow('persistentvolumes', 'patch', WRITE_DELAY_MS);
     for (let i = 0; i < STALE; i += 1) {
-      putPv(cluster.api, `pvc-stale-${i}`, { annotations: { [`${DRIVER}/attached-node`]: 'gone-node', [`${DRIVER}/attached-at`]: '2026-01-01T00:00:00Z' } });
+      putPv(cluster.api, `vol-stale-${i}`, { annotations: { [`${DRIVER}/attached-node`]: 'gone-node', [`${DRIVER}/attached-at`]: '2026-01-01T00:00:00Z' } });
     }
-    putPv(cluster.api, 'pvc-young', { accessModes: ['ReadWriteOnce'], volumeMode: 'Block', volumeAttributes: context });
-    expect((await publishRwo(leader, 'pvc-young', 'worker-young', context)).code).toBe(status.OK);
+    putPv(cluster.api, 'vol-young', { accessModes: ['ReadWriteOnce'], volumeMode: 'Block', volumeAttributes: context });
+    expect((await publishRwo(leader, 'vol-young', 'worker-young', context)).code).toBe(status.OK);
     const attachedBy = Date.now();
 
     await until(() => passes(leader).some((p) => p.cleared === STALE), 60_000);
@@ -56,12 +56,12 @@ describe('reconcile passes of a real controller replica', () => {
     const listedAt = Date.parse(slow.listedAt);
     expect(listedAt).toBeGreaterThanOrEqual(attachedBy - 50);
     expect(Date.now() - listedAt).toBeGreaterThan(GRACE_S * 1000);
-    expect(cluster.holders('pvc-young').nodes).toEqual(['worker-young']);
-    for (let i = 0; i < STALE; i += 1) expect(cluster.holders(`pvc-stale-${i}`)).toEqual({ nodes: [] });
+    expect(cluster.holders('vol-young').nodes).toEqual(['worker-young']);
+    for (let i = 0; i < STALE; i += 1) expect(cluster.holders(`vol-stale-${i}`)).toEqual({ nodes: [] });
     expect(follower.lines('attachment record corrected from the orchestrator')).toEqual([]);
 
     // Once it is older than the grace at a listing and still has no VolumeAttachment, it goes too.
     cluster.api.faults.slow('persistentvolumes', 'patch', 0);
-    await until(() => cluster.holders('pvc-young').nodes.length === 0, 30_000);
+    await until(() => cluster.holders('vol-young').nodes.length === 0, 30_000);
   }, 120_000);
 });

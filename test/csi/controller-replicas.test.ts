@@ -63,7 +63,7 @@ describe('two controller replicas (real processes)', () => {
   });
 
   it('200 concurrent publishes of one RWO volume from 200 nodes across both replicas, 20 rounds with 409s and PV churn: one winner, named in every refusal', async () => {
-    const volume = 'pvc-storm';
+    const volume = 'vol-storm';
     const context = await cluster.provision(a, volume, { rwo: true });
     const seed = Date.now() % 100_000;
     const random = seeded(seed);
@@ -106,33 +106,33 @@ describe('two controller replicas (real processes)', () => {
     afterAll(() => cluster.api.faults.delayWatchEvents(0));
 
     it('attach node-a through A, detach through B, attach node-b through A: granted within 2 s', async () => {
-      const context = await cluster.provision(a, 'pvc-handover', { rwo: true });
-      expect((await publishRwo(a, 'pvc-handover', 'worker-001', context)).code).toBe(status.OK);
-      expect((await unpublish(b, 'pvc-handover', 'worker-001')).code).toBe(status.OK);
+      const context = await cluster.provision(a, 'vol-handover', { rwo: true });
+      expect((await publishRwo(a, 'vol-handover', 'worker-001', context)).code).toBe(status.OK);
+      expect((await unpublish(b, 'vol-handover', 'worker-001')).code).toBe(status.OK);
       const released = Date.now();
-      let answer = await publishRwo(a, 'pvc-handover', 'worker-002', context);
-      while (answer.code !== status.OK && Date.now() - released < 2_000) answer = await publishRwo(a, 'pvc-handover', 'worker-002', context);
+      let answer = await publishRwo(a, 'vol-handover', 'worker-002', context);
+      while (answer.code !== status.OK && Date.now() - released < 2_000) answer = await publishRwo(a, 'vol-handover', 'worker-002', context);
       expect(answer.code).toBe(status.OK);
       expect(Date.now() - released).toBeLessThan(2_000);
-      expect(cluster.holders('pvc-handover')).toEqual({ attachedNode: 'worker-002', nodes: ['worker-002'] });
+      expect(cluster.holders('vol-handover')).toEqual({ attachedNode: 'worker-002', nodes: ['worker-002'] });
     });
 
     it('ControllerUnpublish through the replica that has not seen the attach clears the PV', async () => {
-      const context = await cluster.provision(a, 'pvc-unseen', { rwo: true });
-      expect((await publishRwo(a, 'pvc-unseen', 'worker-003', context)).code).toBe(status.OK);
-      expect(cluster.holders('pvc-unseen').nodes).toEqual(['worker-003']);
-      expect((await unpublish(b, 'pvc-unseen', 'worker-003')).code).toBe(status.OK);
-      expect(cluster.holders('pvc-unseen')).toEqual({ nodes: [] });
+      const context = await cluster.provision(a, 'vol-unseen', { rwo: true });
+      expect((await publishRwo(a, 'vol-unseen', 'worker-003', context)).code).toBe(status.OK);
+      expect(cluster.holders('vol-unseen').nodes).toEqual(['worker-003']);
+      expect((await unpublish(b, 'vol-unseen', 'worker-003')).code).toBe(status.OK);
+      expect(cluster.holders('vol-unseen')).toEqual({ nodes: [] });
     });
 
     it('DeleteVolume through the other replica refuses a held volume, naming the holder; volume and file stay', async () => {
-      const context = await cluster.provision(a, 'pvc-held', { rwo: true });
-      expect((await publishRwo(a, 'pvc-held', 'worker-004', context)).code).toBe(status.OK);
-      const refused = await deleteVolume(b, 'pvc-held');
+      const context = await cluster.provision(a, 'vol-held', { rwo: true });
+      expect((await publishRwo(a, 'vol-held', 'worker-004', context)).code).toBe(status.OK);
+      const refused = await deleteVolume(b, 'vol-held');
       expect(refused.code).toBe(status.FAILED_PRECONDITION);
       expect(refused.message).toContain('worker-004');
-      expect(existsSync(join(cluster.sim.dataDir, 'files', BASE_PATH, 'pvc-held.img'))).toBe(true);
-      expect((await publishRwo(b, 'pvc-held', 'worker-005', context)).message).toContain('attached to node worker-004');
+      expect(existsSync(join(cluster.sim.dataDir, 'files', BASE_PATH, 'vol-held.img'))).toBe(true);
+      expect((await publishRwo(b, 'vol-held', 'worker-005', context)).message).toContain('attached to node worker-004');
     });
   });
 
@@ -140,14 +140,14 @@ describe('two controller replicas (real processes)', () => {
     const leaderName = cluster.leader();
     const leader = leaderName === 'ctl-a' ? a : b;
     const survivor = other(leader);
-    const context = await cluster.provision(leader, 'pvc-crash', { rwo: true });
-    expect((await publishRwo(leader, 'pvc-crash', 'worker-010', context)).code).toBe(status.OK);
+    const context = await cluster.provision(leader, 'vol-crash', { rwo: true });
+    expect((await publishRwo(leader, 'vol-crash', 'worker-010', context)).code).toBe(status.OK);
     await leader.kill('SIGKILL');
     const killedAt = Date.now();
-    const refused = await publishRwo(survivor, 'pvc-crash', 'worker-011', context);
+    const refused = await publishRwo(survivor, 'vol-crash', 'worker-011', context);
     expect(refused.code).toBe(status.FAILED_PRECONDITION);
     expect(refused.message).toContain('attached to node worker-010');
-    expect((await publishRwo(survivor, 'pvc-crash', 'worker-010', context)).code).toBe(status.OK);
+    expect((await publishRwo(survivor, 'vol-crash', 'worker-010', context)).code).toBe(status.OK);
     await until(() => cluster.leader() === survivor.name, 2 * LEASE_S * 1000);
     // client-go semantics: the Lease must look unchanged for a lease duration to the survivor.
     expect(Date.now() - killedAt).toBeLessThan((LEASE_S + 2 * RETRY_S) * 1000 + 500);

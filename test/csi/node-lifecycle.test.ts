@@ -23,7 +23,7 @@ describe.each(['ext4', 'xfs'] as const)('filesystem volume lifecycle through the
   it('stages, publishes, keeps data across a restage, grows online, and leaves nothing behind', async () => {
     const { t, lab } = env;
     const c = t.client;
-    const id = `pvc-life-${fsType}`;
+    const id = `vol-life-${fsType}`;
     const cap = mountCapability(Mode.SINGLE_NODE_WRITER, fsType);
     const contexts = await provision(t, id, cap, GiB);
     const staging = await lab.directory(`${fsType}/staging`);
@@ -73,7 +73,7 @@ describe.each(['ext4', 'xfs'] as const)('filesystem volume lifecycle through the
   it('publishes read-only: writes through the target fail', async () => {
     const { t, lab } = env;
     const c = t.client;
-    const id = `pvc-ro-${fsType}`;
+    const id = `vol-ro-${fsType}`;
     const cap = mountCapability(Mode.SINGLE_NODE_MULTI_WRITER, fsType);
     const contexts = await provision(t, id, cap, GiB);
     const staging = await lab.directory(`ro-${fsType}/staging`);
@@ -99,7 +99,7 @@ describe('block volume lifecycle through the CSI socket', () => {
   it('exposes a device node (not a bind mount from /dev), reads and writes raw bytes, refuses writes when read-only', async () => {
     const { t, lab } = env;
     const c = t.client;
-    const id = 'pvc-block';
+    const id = 'vol-block';
     const cap = blockCapability(Mode.SINGLE_NODE_MULTI_WRITER);
     const contexts = await provision(t, id, cap, GiB);
     const staging = await lab.directory('block/staging');

@@ -17,7 +17,7 @@ describe('Node RPC rules: idempotency, second publishes and error codes', () => 
   let staging: string;
   let contexts: Awaited<ReturnType<typeof provision>>;
   const cap = mountCapability(Mode.SINGLE_NODE_SINGLE_WRITER, 'ext4');
-  const id = 'pvc-rules';
+  const id = 'vol-rules';
 
   beforeAll(async () => {
     env = await startNodeDriver(['--max-volumes-per-node', '16']);
@@ -60,10 +60,10 @@ describe('Node RPC rules: idempotency, second publishes and error codes', () => 
     ['NodeStage without capability', 'nodeStageVolume', () => ({ ...nodeReq.stage(id, staging, cap, contexts), volumeCapability: undefined }), status.INVALID_ARGUMENT],
     ['NodeStage with an unsupported capability', 'nodeStageVolume', () => nodeReq.stage(id, staging, mountCapability(Mode.MULTI_NODE_MULTI_WRITER), contexts), status.FAILED_PRECONDITION],
     ['NodeStage as block over a filesystem staging', 'nodeStageVolume', () => nodeReq.stage(id, staging, blockCapability(), contexts), status.ALREADY_EXISTS],
-    ['NodeStage without an NQN in any context', 'nodeStageVolume', () => nodeReq.stage('pvc-ctx', staging, cap, { volumeContext: {}, publishContext: {} }), status.INVALID_ARGUMENT],
+    ['NodeStage without an NQN in any context', 'nodeStageVolume', () => nodeReq.stage('vol-ctx', staging, cap, { volumeContext: {}, publishContext: {} }), status.INVALID_ARGUMENT],
     ['NodePublish without target', 'nodePublishVolume', () => nodeReq.publish(id, staging, '', cap), status.INVALID_ARGUMENT],
     ['NodePublish without staging path', 'nodePublishVolume', () => nodeReq.publish(id, '', target('c'), cap), status.FAILED_PRECONDITION],
-    ['NodePublish of a volume not staged', 'nodePublishVolume', () => nodeReq.publish('pvc-unstaged', staging, target('c'), cap), status.FAILED_PRECONDITION],
+    ['NodePublish of a volume not staged', 'nodePublishVolume', () => nodeReq.publish('vol-unstaged', staging, target('c'), cap), status.FAILED_PRECONDITION],
     ['NodeUnpublish without target', 'nodeUnpublishVolume', () => nodeReq.unpublish(id, ''), status.INVALID_ARGUMENT],
     ['NodeUnstage without staging path', 'nodeUnstageVolume', () => nodeReq.unstage(id, ''), status.INVALID_ARGUMENT],
     ['NodeGetVolumeStats on a path that is not the volume', 'nodeGetVolumeStats', () => nodeReq.stats(id, '/tmp'), status.NOT_FOUND],
@@ -79,8 +79,8 @@ describe('Node RPC rules: idempotency, second publishes and error codes', () => 
     expect(await mountsAt(target('a'))).toBe(0);
     for (let i = 0; i < 10; i += 1) expect(await code('nodeUnstageVolume', nodeReq.unstage(id, staging))).toBe(status.OK);
     expect(await mountsAt(staging)).toBe(0);
-    expect(await code('nodeUnpublishVolume', nodeReq.unpublish('pvc-never', target('zzz')))).toBe(status.OK);
-    expect(await code('nodeUnstageVolume', nodeReq.unstage('pvc-never', staging))).toBe(status.OK);
+    expect(await code('nodeUnpublishVolume', nodeReq.unpublish('vol-never', target('zzz')))).toBe(status.OK);
+    expect(await code('nodeUnstageVolume', nodeReq.unstage('vol-never', staging))).toBe(status.OK);
   });
 
   it('never formats a volume that already holds a file system', async () => {

@@ -24,8 +24,8 @@ describe('log lines of a running driver', () => {
 
   it('logs each RouterOS command of an RPC at debug, with its duration, outcome and the RPC\'s request ID', async () => {
     const before = t.logger.lines.length;
-    await t.client.call(t.client.controller, 'createVolume', req.create('pvc-logged-1'));
-    await t.client.call(t.client.controller, 'deleteVolume', req.delete('pvc-logged-1'));
+    await t.client.call(t.client.controller, 'createVolume', req.create('vol-logged-1'));
+    await t.client.call(t.client.controller, 'deleteVolume', req.delete('vol-logged-1'));
     const during = t.logger.lines.slice(before);
     const rpcs = during.filter((l) => l.message === 'rpc');
     expect(rpcs.map((l) => l.fields.method)).toEqual(['CreateVolume', 'DeleteVolume']);
