@@ -137,7 +137,7 @@ export class NvmeCliInitiator implements NvmeInitiator {
       left = await this.resolver.controllersOf(nqn);
     }
     if (left.length === 0) return;
-    if (result.exitCode !== 0) throw this.failure('nvme disconnect', result);
+    if (result.exitCode !== 0) throw this.failure(`nvme disconnect -n ${nqn}`, result);
     throw new HostCommandError('nvme disconnect', 0, `reported success, but controller ${left.join(', ')} of ${nqn} is still present after ${this.settings.disconnectWaitMs} ms`);
   }
 

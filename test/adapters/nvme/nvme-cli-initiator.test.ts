@@ -146,7 +146,7 @@ describe('NvmeCliInitiator specifics', () => {
     const target = w.target(1);
     await w.initiator.connect(target);
     w.host.runner.once(['nvme', 'disconnect'], { exitCode: 1, stderr: 'Failed to disconnect' });
-    await expect(w.initiator.disconnect(target.nqn)).rejects.toThrow(/nvme disconnect failed with exit code 1: Failed to disconnect/);
+    await expect(w.initiator.disconnect(target.nqn)).rejects.toThrow(`nvme disconnect -n ${target.nqn} failed with exit code 1: Failed to disconnect`);
   });
 
   it('does not trust a disconnect that exits 0 while the controller of that NQN is still there', async () => {
