@@ -124,8 +124,9 @@ describe('layer rules', () => {
   it('what `serve` loads statically is neither mode: the controller, the node plugin and the Kubernetes client load on demand', () => {
     const loaded = [...staticClosure(join(root, 'src/app/run-cli.ts'))].map(rel);
     expect(loaded).toContain('src/app/container.ts');
-    // routeros-config.ts holds only connection-setting types and defaults (no SSH); the driver reads them before choosing a mode.
-    const modeSpecific = /^src\/(adapters\/(routeros\/(?!routeros-config\.ts)|kubernetes\/|mount\/|nvme\/|loop\/|node-state\/|attachments\/)|app\/(modules\/(controller|node|kube-|memory-attachment)|doctor\/|controller-runtime|node-runtime|use-cases\/))/;
+    // Pure RouterOS helpers that import only the domain (no SSH): connection-setting types and defaults, host
+    // key pins, quoting and file names, which the CLI uses to check a configuration before choosing a mode.
+    const modeSpecific = /^src\/(adapters\/(routeros\/(?!routeros-(config|host-key|quoting|file-names)\.ts)|kubernetes\/|mount\/|nvme\/|loop\/|node-state\/|attachments\/)|app\/(modules\/(controller|node|kube-|memory-attachment)|doctor\/|controller-runtime|node-runtime|use-cases\/))/;
     expect(loaded.filter((f) => modeSpecific.test(f))).toEqual([]);
   });
 

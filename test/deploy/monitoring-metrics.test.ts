@@ -64,11 +64,13 @@ describe('every series named by an alert or a dashboard panel is served by the d
     const child = spawn(process.execPath, [
       BUILT_MAIN, 'serve', '--mode', 'node', '--node-id', 'node-1', '--endpoint', `unix://${join(nodeDir, 'csi.sock')}`,
       '--node-state-dir', join(nodeDir, 'state'), '--metrics-address', '127.0.0.1:0',
+      // Outside a cluster the node plugin has no API server for Events; they go to its log.
+      '--attachment-store', 'memory',
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     node = new ControllerProcess('node-1', join(nodeDir, 'csi.sock'), child);
     await Promise.all([a.ready(), b.ready(), until(() => node.lines('rds-csi serving').length > 0, 30_000)]);
-    await cluster.provision(a, 'pvc-monitoring-1', { rwo: true });
-    await a.client.call(a.client.controller, 'controllerPublishVolume', req.publish('pvc-monitoring-1', 'node-1'));
+    await cluster.provision(a, 'vol-monitoring-1', { rwo: true });
+    await a.client.call(a.client.controller, 'controllerPublishVolume', req.publish('vol-monitoring-1', 'node-1'));
     await until(() => metricsPort(node) > 0 && metricsPort(a) > 0 && metricsPort(b) > 0);
   }, 60_000);
   afterAll(async () => {
