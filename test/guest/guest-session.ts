@@ -7,11 +7,22 @@ export interface Step {
   readonly [detail: string]: unknown;
 }
 
+/** A scenario's report, by step name; asking for a step it did not report fails naming the ones it did. */
+export class Steps {
+  constructor(private readonly byName: ReadonlyMap<string, Step>) {}
+
+  get(name: string): Step {
+    const found = this.byName.get(name);
+    if (!found) throw new Error(`no step ${name} in ${[...this.byName.keys()].join(', ')}`);
+    return found;
+  }
+}
+
 /**
  * Runs a scenario of the bundled guest-scenario entry in the guest and returns its steps by name.
  * A scenario that fails throws with its error line (which carries the driver's log).
  */
-export async function scenario(vm: GuestVm, args: string, timeoutSec = 400): Promise<Map<string, Step>> {
+export async function scenario(vm: GuestVm, args: string, timeoutSec = 400): Promise<Steps> {
   const result = await vm.run(`${NODE} --enable-source-maps ${BUILT_BUNDLE}/guest-scenario.mjs ${args}`, timeoutSec);
   const steps = result.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Step);
   const byName = new Map(steps.map((s) => [s.step, s]));
@@ -19,7 +30,7 @@ export async function scenario(vm: GuestVm, args: string, timeoutSec = 400): Pro
     const error = byName.get('error');
     throw new Error(`guest scenario "${args}" failed (exit ${result.code}) after steps ${steps.map((s) => s.step).join(', ')}: ${String(error?.['message'] ?? '')}\n${result.stderr}\n${String(error?.['driverLog'] ?? '')}`);
   }
-  return byName;
+  return new Steps(byName);
 }
 
 export async function bootGuest(): Promise<GuestVm> {

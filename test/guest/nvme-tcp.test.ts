@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuestVm } from '../support/guest-vm.js';
-import { bootGuest, scenario, type Step } from './guest-session.js';
+import { bootGuest, scenario, type Step, type Steps } from './guest-session.js';
 
 /**
  * The real driver on a real NVMe/TCP stack: in a QEMU guest with Debian's kernel, the simulator
@@ -24,12 +24,8 @@ afterAll(async () => {
 });
 
 describe.each(['ext4', 'xfs', 'block'] as const)('volume lifecycle over NVMe/TCP: %s', (kind) => {
-  let steps: Map<string, Step>;
-  const step = (name: string) => {
-    const found = steps.get(name);
-    if (!found) throw new Error(`no step ${name} in ${[...steps.keys()].join(', ')}`);
-    return found;
-  };
+  let steps: Steps;
+  const step = (name: string) => steps.get(name);
 
   beforeAll(async () => {
     steps = await scenario(vm, `lifecycle ${kind}`);
@@ -72,12 +68,8 @@ describe.each(['ext4', 'xfs', 'block'] as const)('volume lifecycle over NVMe/TCP
 });
 
 describe('NVMe/TCP faults on a staged ext4 volume (gRPC codes: 0 OK)', () => {
-  let steps: Map<string, Step>;
-  const step = (name: string) => {
-    const found = steps.get(name);
-    if (!found) throw new Error(`no step ${name} in ${[...steps.keys()].join(', ')}`);
-    return found;
-  };
+  let steps: Steps;
+  const step = (name: string) => steps.get(name);
 
   beforeAll(async () => {
     steps = await scenario(vm, 'faults', 900);
