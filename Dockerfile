@@ -29,4 +29,10 @@ COPY --from=build /app/dist/bundle/ ./
 # --max-semi-space-size=1 caps V8's young generation at 3 MiB (default up to 48 MiB): the driver
 # allocates little per RPC, so scavenges stay cheap, and a pod idling after a burst of work keeps
 # about 15 MiB less resident (csi.*_idle_rss_mb in `npm run bench` run the bundle with these flags).
-ENTRYPOINT ["node", "--max-semi-space-size=1", "/app/rds-csi.mjs", "serve"]
+# --no-opt --no-maglev leave V8's optimising compilers (TurboFan, Maglev) off: the driver idles between
+# RPCs whose time goes to RouterOS, mkfs, mount and the Kubernetes API, and its hottest JavaScript runs
+# a few hundred times, not millions. Optimising even a hundred functions (mostly Node's own streams and
+# timers) pages in megabytes of compiler code and keeps its zone memory: about 9 MiB per process. The
+# interpreter and the baseline compiler (Sparkplug) stay on; a NodeStage/NodeUnstage cycle and a
+# controller's volume lifecycle take as long as with the optimisers (measured with the bench).
+ENTRYPOINT ["node", "--max-semi-space-size=1", "--no-opt", "--no-maglev", "/app/rds-csi.mjs", "serve"]

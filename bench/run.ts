@@ -3,6 +3,7 @@ import { routerosBenchmarks } from './routeros-bench.js';
 import { csiBenchmarks } from './csi-bench.js';
 import { nodeBenchmarks } from './node-bench.js';
 import { nvmetcpBenchmarks } from './nvmetcp-bench.js';
+import { footprintBenchmarks } from './footprint-bench.js';
 
 /** `npm run bench`: every benchmark, one JSON line per figure on stdout. Diagnostics go to stderr. */
 const suites: Record<string, () => Promise<void>> = {
@@ -12,10 +13,18 @@ const suites: Record<string, () => Promise<void>> = {
   node: nodeBenchmarks,
   nvmetcp: nvmetcpBenchmarks,
 };
+/**
+ * Suites run only when named (`node dist/bench/run.js footprint`): parts of another suite, for a
+ * quick look at one figure family without the rest.
+ */
+const onDemand: Record<string, () => Promise<void>> = {
+  footprint: footprintBenchmarks,
+};
 
 const only = process.argv.slice(2);
-for (const [name, run] of Object.entries(suites)) {
-  if (only.length > 0 && !only.includes(name)) continue;
+const chosen = Object.entries(suites).filter(([name]) => only.length === 0 || only.includes(name));
+chosen.push(...Object.entries(onDemand).filter(([name]) => only.includes(name)));
+for (const [name, run] of chosen) {
   try {
     await run();
   } catch (error) {
