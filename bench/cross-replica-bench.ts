@@ -29,15 +29,15 @@ export async function crossReplicaRelease(): Promise<void> {
     const b = cluster.spawn('ctl-b', ['--log-level', 'warn']);
     await Promise.all([a.ready(), b.ready()]);
     const contexts = new Map<string, Record<string, string>>();
-    for (let i = 0; i < SAMPLES + 3; i += 1) contexts.set(`pvc-req-${i}`, await cluster.provision(a, `pvc-req-${i}`, { rwo: true }));
-    const release = await cluster.provision(a, 'pvc-release', { rwo: true });
+    for (let i = 0; i < SAMPLES + 3; i += 1) contexts.set(`vol-req-${i}`, await cluster.provision(a, `vol-req-${i}`, { rwo: true }));
+    const release = await cluster.provision(a, 'vol-release', { rwo: true });
     await new Promise((r) => setTimeout(r, 500));
 
-    for (let i = 0; i < 3; i += 1) await expectOk(publishRwo(a, `pvc-req-${i}`, 'node-warm', contexts.get(`pvc-req-${i}`)));
+    for (let i = 0; i < 3; i += 1) await expectOk(publishRwo(a, `vol-req-${i}`, 'node-warm', contexts.get(`vol-req-${i}`)));
     const requests: number[] = [];
     for (let i = 3; i < SAMPLES + 3; i += 1) {
       const before = cluster.api.requests().length;
-      await expectOk(publishRwo(a, `pvc-req-${i}`, 'node-x', contexts.get(`pvc-req-${i}`)));
+      await expectOk(publishRwo(a, `vol-req-${i}`, 'node-x', contexts.get(`vol-req-${i}`)));
       const made = cluster.api.requests().slice(before).filter((r) => r.verb !== 'watch' && r.kind !== 'leases');
       requests.push(made.length);
     }
@@ -45,14 +45,14 @@ export async function crossReplicaRelease(): Promise<void> {
 
     const samples: number[] = [];
     let holder = 'node-x';
-    await expectOk(publishRwo(a, 'pvc-release', holder, release));
+    await expectOk(publishRwo(a, 'vol-release', holder, release));
     for (let i = 0; i < SAMPLES; i += 1) {
       const [from, to] = i % 2 === 0 ? [a, b] : [b, a];
       const next = holder === 'node-x' ? 'node-y' : 'node-x';
-      await expectOk(unpublish(from, 'pvc-release', holder));
+      await expectOk(unpublish(from, 'vol-release', holder));
       const released = performance.now();
       for (;;) {
-        const answer = await publishRwo(to, 'pvc-release', next, release);
+        const answer = await publishRwo(to, 'vol-release', next, release);
         if (answer.code === status.OK) break;
         if (answer.code !== status.FAILED_PRECONDITION) throw new Error(`publish failed: ${answer.message}`);
       }

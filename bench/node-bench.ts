@@ -37,23 +37,23 @@ export async function nodeBenchmarks(): Promise<void> {
   try {
     const c = client;
     const cap = mountCapability(Mode.SINGLE_NODE_WRITER, 'ext4');
-    const created = await c.call<object, CreateVolumeResponse>(c.controller, 'createVolume', req.create('pvc-bench', { volumeCapabilities: [cap] }));
-    const published = await c.call<object, ControllerPublishVolumeResponse>(c.controller, 'controllerPublishVolume', req.publish('pvc-bench', hostname(), { volumeCapability: cap }));
+    const created = await c.call<object, CreateVolumeResponse>(c.controller, 'createVolume', req.create('vol-bench', { volumeCapabilities: [cap] }));
+    const published = await c.call<object, ControllerPublishVolumeResponse>(c.controller, 'controllerPublishVolume', req.publish('vol-bench', hostname(), { volumeCapability: cap }));
     const contexts = { volumeContext: created.volume!.volumeContext, publishContext: published.publishContext };
     const staging = await lab.directory('bench/staging');
     await lab.directory('bench/pod');
     const target = join(lab.dir, 'bench/pod/target');
     const cycle = async () => {
       const started = performance.now();
-      await c.call(c.node, 'nodeStageVolume', nodeReq.stage('pvc-bench', staging, cap, contexts));
-      await c.call(c.node, 'nodePublishVolume', nodeReq.publish('pvc-bench', staging, target, cap));
-      await c.call(c.node, 'nodeUnpublishVolume', nodeReq.unpublish('pvc-bench', target));
-      await c.call(c.node, 'nodeUnstageVolume', nodeReq.unstage('pvc-bench', staging));
+      await c.call(c.node, 'nodeStageVolume', nodeReq.stage('vol-bench', staging, cap, contexts));
+      await c.call(c.node, 'nodePublishVolume', nodeReq.publish('vol-bench', staging, target, cap));
+      await c.call(c.node, 'nodeUnpublishVolume', nodeReq.unpublish('vol-bench', target));
+      await c.call(c.node, 'nodeUnstageVolume', nodeReq.unstage('vol-bench', staging));
       return performance.now() - started;
     };
     await cycle(); // formats the volume; the figure is for a formatted one
 
-    const file = join(lab.dir, 'var/rds/files/storage-pool/metal-csi/pvc-bench.img');
+    const file = join(lab.dir, 'var/rds/files/storage-pool/metal-csi/vol-bench.img');
     const direct = async (checks: boolean) => {
       await mkdir(target, { recursive: true });
       const started = performance.now();

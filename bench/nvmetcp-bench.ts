@@ -25,6 +25,7 @@ export async function nvmetcpBenchmarks(): Promise<void> {
     report('guest.boot_to_probe_ms', Math.round(vm.bootedAfterMs + bootMs), 'ms');
     report('node.nvmetcp_stage_publish_cycle_ms', Math.round(Number(bench['cycleMs'])), 'ms');
     report('node.nvmetcp_overhead_ratio', Math.round(Number(bench['ratio']) * 100) / 100, 'ratio');
+    process.stderr.write(`nvmetcp: direct commands ${Math.round(Number(bench['directMs']))} ms a cycle; driver RPC medians ${JSON.stringify(bench['rpcMs'])}\n`);
   } finally {
     await vm.stop();
     process.stderr.write(`nvmetcp benchmarks took ${Math.round((performance.now() - started) / 1000)} s\n`);

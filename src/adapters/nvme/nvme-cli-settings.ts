@@ -27,7 +27,7 @@ export const DEFAULT_NVME_CLI_SETTINGS: Omit<NvmeCliSettings, 'managedNqnPrefix'
   commandTimeoutMs: 30_000,
   connectTimeoutMs: 60_000,
   deviceWaitMs: 30_000,
-  devicePollMs: 250,
+  devicePollMs: 50,
   existingDeviceGraceMs: 2_000,
   disconnectWaitMs: 10_000,
 };

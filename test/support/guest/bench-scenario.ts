@@ -53,7 +53,7 @@ export async function bench(rig: GuestRig, report: Report): Promise<void> {
     driver.push(await cycle());
     same.push(await direct());
   }
-  report('bench', { cycleMs: median(driver), directMs: median(same), ratio: median(driver) / median(same), rounds: ROUNDS });
+  report('bench', { cycleMs: median(driver), directMs: median(same), ratio: median(driver) / median(same), rounds: ROUNDS, rpcMs: rpcMedians(rig.log()) });
   await c.call(c.node, 'nodeStageVolume', nodeReq.stage(vol.id, vol.staging, cap, vol.contexts), 120_000);
   await c.call(c.node, 'nodePublishVolume', nodeReq.publish(vol.id, vol.staging, vol.target, cap));
   await unplace(rig, vol);
@@ -72,6 +72,18 @@ async function deviceOf(nqn: string): Promise<string> {
     if (Date.now() > deadline) throw new Error(`no block device for ${nqn}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Median duration per Node RPC, from the driver's own `rpc` log lines: where a cycle's time goes. */
+function rpcMedians(log: string): Record<string, number> {
+  const byMethod = new Map<string, number[]>();
+  for (const line of log.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const entry = JSON.parse(line) as { msg?: string; method?: string; durationMs?: number };
+    if (entry.msg !== 'rpc' || !entry.method?.startsWith('Node') || entry.durationMs === undefined) continue;
+    byMethod.set(entry.method, [...(byMethod.get(entry.method) ?? []), entry.durationMs]);
+  }
+  return Object.fromEntries([...byMethod].map(([method, ms]) => [method, Math.round(median(ms))]));
 }
 
 function median(values: readonly number[]): number {
