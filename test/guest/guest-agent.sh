@@ -17,8 +17,8 @@ while read -r verb id limit script <&3; do
     RUN) ;;
     *) continue ;;
   esac
-  printf '%s' "$script" | base64 -d > /tmp/.guest-cmd
-  timeout -k 5 "$limit" /bin/sh /tmp/.guest-cmd > /tmp/.guest-out 2> /tmp/.guest-err < /dev/null
+  printf '%s' "$script" | base64 -d > /run/.guest-cmd
+  timeout -k 5 "$limit" /bin/sh /run/.guest-cmd > /run/.guest-out 2> /run/.guest-err < /dev/null
   code=$?
-  printf 'DONE %s %s %s %s\n' "$id" "$code" "$(base64 -w0 /tmp/.guest-out)" "$(base64 -w0 /tmp/.guest-err)" >&3
+  printf 'DONE %s %s %s %s\n' "$id" "$code" "$(base64 -w0 /run/.guest-out)" "$(base64 -w0 /run/.guest-err)" >&3
 done

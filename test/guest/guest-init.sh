@@ -2,7 +2,8 @@
 # PID 1 of the real NVMe/TCP guest (see build-guest.sh). Loads the modules, mounts the host's root
 # read-only over 9p under a tmpfs overlay, and hands the rest to the agent named on the kernel command
 # line (guest.agent=PATH, a file of the host's tree), run in a chroot of that overlay. When the agent
-# ends, the guest powers off.
+# ends, the guest powers off. The host's /tmp stays visible (a checkout may live there); /run is the
+# guest's own tmpfs, for what the tests keep in the guest.
 /bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc
@@ -21,7 +22,6 @@ mount -t proc proc /merged/proc
 mount -t sysfs sysfs /merged/sys
 mount -t devtmpfs devtmpfs /merged/dev
 mount -t configfs configfs /merged/sys/kernel/config
-mount -t tmpfs tmpfs /merged/tmp
 mount -t tmpfs tmpfs /merged/run
 ip link set lo up
 hostname guest

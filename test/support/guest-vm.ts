@@ -90,8 +90,9 @@ export class GuestVm {
       vm.bootedAfterMs = Date.now() - started;
       return vm;
     } catch (error) {
+      const consoleText = await vm.console();
       await vm.stop();
-      throw new Error(`${(error as Error).message}\n--- guest console ---\n${await vm.console()}`);
+      throw new Error(`${(error as Error).message}\n--- guest console ---\n${consoleText}`);
     }
   }
 

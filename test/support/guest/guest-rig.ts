@@ -11,7 +11,7 @@ import { CsiClient } from '../csi-client.js';
 /**
  * Inside the NVMe/TCP guest: the RDS simulator in this process, exporting over the kernel target on
  * 127.0.0.1:4420, and the real driver (`rds-csi serve --mode all`, nvme-cli initiator) as a child
- * process talking to it over SSH, reached through its CSI socket. Everything lives under /tmp, the
+ * process talking to it over SSH, reached through its CSI socket. Everything lives under /run, the
  * guest's tmpfs.
  */
 export const NVME_PORT = 4420;
@@ -32,14 +32,15 @@ export class GuestRig {
     private readonly extraFlags: string[],
   ) {}
 
-  static async start(options: { ctrlLossTmo?: number; extraFlags?: string[] } = {}): Promise<GuestRig> {
-    const dir = '/tmp/rig';
+  /** `logLevel` debug (the default) for tests, whose failures print the driver's log; info as deployed, for the bench. */
+  static async start(options: { logLevel?: 'debug' | 'info'; extraFlags?: string[] } = {}): Promise<GuestRig> {
+    const dir = '/run/rig';
     await mkdir(join(dir, 'keys'), { recursive: true, mode: 0o700 });
     const keys = { client: generateEd25519KeyPair(), host: generateHostKeyText() };
     await writeFile(join(dir, 'keys/id_ed25519'), keys.client.private, { mode: 0o600 });
     await installNvmeWrapper(dir);
     const sim = await startSimulator(dir, keys);
-    const rig = new GuestRig(dir, sim, keys, options.extraFlags ?? []);
+    const rig = new GuestRig(dir, sim, keys, ['--log-level', options.logLevel ?? 'debug', ...(options.extraFlags ?? [])]);
     await rig.startDriver();
     return rig;
   }
@@ -65,7 +66,7 @@ export class GuestRig {
       '--rds-key-file', join(this.dir, 'keys/id_ed25519'), '--rds-host-key', this.sim.hostKeyFingerprint(),
       '--volume-base-path', '/storage-pool/csi', '--nvme-address', '127.0.0.1', '--nvme-port', String(NVME_PORT),
       '--attachment-store', 'memory', '--node-state-dir', join(this.dir, 'node-state'), '--kubelet-dir', join(this.dir, 'kubelet'),
-      '--log-level', 'debug', ...this.extraFlags,
+      ...this.extraFlags,
     ];
     const child = spawn(process.execPath, ['--enable-source-maps', join(bundleDir, 'rds-csi.mjs'), ...flags], { stdio: ['ignore', 'pipe', 'pipe'], env: this.driverEnv() });
     child.stdout!.on('data', (d: Buffer) => (this.driverLog += d.toString()));

@@ -32,7 +32,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const started = Date.now();
-  const rig = await GuestRig.start();
+  const rig = await GuestRig.start({ logLevel: name === 'bench' ? 'info' : 'debug' });
   report('ready', { ms: Date.now() - started });
   try {
     await scenario(rig, arg, report);
