@@ -18,10 +18,12 @@ for tool in apt-get apt-cache dpkg-deb depmod modprobe cpio gzip; do
   command -v "$tool" >/dev/null || { echo "build-guest: $tool is missing (apt-get install kmod cpio)" >&2; exit 3; }
 done
 busybox=/bin/busybox
-[[ -x $busybox ]] && "$busybox" --list | grep -qx insmod || { echo "build-guest: static busybox is missing (apt-get install busybox-static)" >&2; exit 3; }
+# (No grep -q after a pipe here: grep may leave before the writer is done, and pipefail would count
+# the writer's SIGPIPE as a failure.)
+[[ -x $busybox ]] && "$busybox" --list | grep -x insmod >/dev/null || { echo "build-guest: static busybox is missing (apt-get install busybox-static)" >&2; exit 3; }
 
 # The versioned kernel package linux-image-amd64 points to today, e.g. linux-image-6.1.0-57-amd64.
-package=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+package=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ && !found {print $2; found = 1}')
 [[ -n $package ]] || { echo "build-guest: apt-cache knows no linux-image-amd64 (run apt-get update)" >&2; exit 3; }
 version=${package#linux-image-}
 stamp="$out/built-$version-$(sha256sum "$here/guest-init.sh" "$0" | sha256sum | cut -c1-16)"
