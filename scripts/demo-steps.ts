@@ -1,37 +1,5 @@
-import { credentials, Metadata } from '@grpc/grpc-js';
 import type { ServiceError } from '@grpc/grpc-js';
 import { performance } from 'node:perf_hooks';
-import { ControllerClient, IdentityClient, NodeClient } from '../src/generated/csi/csi.js';
-
-type Callback<Res> = (error: ServiceError | null, response: Res) => void;
-type Unary<Req, Res> = (request: Req, metadata: Metadata, options: { deadline: number }, callback: Callback<Res>) => unknown;
-
-/** The three CSI services on the driver's unix socket, as kubelet and the sidecars reach them. */
-export class DemoClient {
-  readonly identity: IdentityClient;
-  readonly controller: ControllerClient;
-  readonly node: NodeClient;
-
-  constructor(socketPath: string) {
-    const address = `unix:${socketPath}`;
-    this.identity = new IdentityClient(address, credentials.createInsecure());
-    this.controller = new ControllerClient(address, credentials.createInsecure());
-    this.node = new NodeClient(address, credentials.createInsecure());
-  }
-
-  call<Req, Res>(client: object, method: string, request: Req, timeoutMs = 120_000): Promise<Res> {
-    const fn = (client as Record<string, Unary<Req, Res>>)[method]!.bind(client);
-    return new Promise((resolve, reject) => {
-      fn(request, new Metadata(), { deadline: Date.now() + timeoutMs }, (error, response) => (error ? reject(error) : resolve(response)));
-    });
-  }
-
-  close(): void {
-    this.identity.close();
-    this.controller.close();
-    this.node.close();
-  }
-}
 
 /** Runs named steps in order, printing each with its result and time; undo steps run in reverse at the end. */
 export class StepRunner {

@@ -16,7 +16,8 @@ import {
   type NodeGetVolumeStatsResponse,
   type VolumeCapability,
 } from '../src/generated/csi/csi.js';
-import { DemoClient, StepRunner, failureText, formatBytes } from './demo-steps.js';
+import { CsiClient } from '../test/support/csi-client.js';
+import { StepRunner, failureText, formatBytes } from './demo-steps.js';
 
 /**
  * `npm run demo [-- --endpoint unix://PATH --fs-type ext4|xfs]`: one volume's whole life through the CSI
@@ -35,7 +36,8 @@ const capability: VolumeCapability = { accessMode: { mode: Mode.SINGLE_NODE_WRIT
 const name = `pvc-demo-${randomBytes(4).toString('hex')}`;
 const write = (line: string) => process.stdout.write(`${line}\n`);
 
-const c = new DemoClient(socket);
+// RPCs that format or grow a volume may take a while on a slow machine.
+const c = new CsiClient(socket, 120_000);
 const steps = new StepRunner(write);
 const work = await mkdtemp(join(tmpdir(), 'rds-csi-demo-'));
 const staging = join(work, 'staging');

@@ -11,7 +11,8 @@ export class CsiClient {
   readonly controller: ControllerClient;
   readonly node: NodeClient;
 
-  constructor(socketPath: string) {
+  /** `defaultTimeoutMs` bounds each call that names no limit of its own. */
+  constructor(socketPath: string, private readonly defaultTimeoutMs = 30_000) {
     const address = `unix:${socketPath}`;
     const insecure = credentials.createInsecure();
     this.identity = new IdentityClient(address, insecure);
@@ -20,7 +21,7 @@ export class CsiClient {
   }
 
   /** Calls one RPC; rejects with the ServiceError (its `code` is the gRPC status). */
-  call<Req, Res>(client: object, method: string, request: Req, timeoutMs = 30_000): Promise<Res> {
+  call<Req, Res>(client: object, method: string, request: Req, timeoutMs = this.defaultTimeoutMs): Promise<Res> {
     const fn = (client as Record<string, Unary<Req, Res>>)[method]!.bind(client);
     return new Promise((resolve, reject) => {
       fn(request, new Metadata(), { deadline: Date.now() + timeoutMs }, (error, response) => (error ? reject(error) : resolve(response)));

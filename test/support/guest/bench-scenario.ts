@@ -1,6 +1,7 @@
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { SysfsNvmeResolver } from '../../../src/adapters/nvme/sysfs-nvme-resolver.js';
 import type { CreateVolumeResponse } from '../../../src/generated/csi/csi.js';
 import { Mode, mountCapability, nodeReq, req } from '../csi-requests.js';
 import { type GuestRig, NVME_PORT, sh } from './guest-rig.js';
@@ -62,13 +63,11 @@ export async function bench(rig: GuestRig, report: Report): Promise<void> {
 
 /** The namespace block device of the controller connected for `nqn`, once it shows (up to 30 s). */
 async function deviceOf(nqn: string): Promise<string> {
+  const resolver = new SysfsNvmeResolver('/sys', '/dev');
   const deadline = Date.now() + 30_000;
   for (;;) {
-    for (const name of await readdir('/sys/class/nvme').catch(() => [] as string[])) {
-      if ((await readFile(`/sys/class/nvme/${name}/subsysnqn`, 'utf8').catch(() => '')).trim() !== nqn) continue;
-      const namespace = (await readdir(`/sys/class/nvme/${name}`)).find((n) => /^nvme\d+(c\d+)?n\d+$/.test(n));
-      if (namespace) return `/dev/${namespace.replace(/c\d+n/, 'n')}`;
-    }
+    const device = await resolver.resolveDevice(nqn);
+    if (device) return device;
     if (Date.now() > deadline) throw new Error(`no block device for ${nqn}`);
     await new Promise((r) => setTimeout(r, 50));
   }

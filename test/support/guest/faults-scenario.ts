@@ -113,7 +113,7 @@ async function pluginKilled(rig: GuestRig, report: Report): Promise<void> {
     unstage: await c.code(c.node, 'nodeUnstageVolume', nodeReq.unstage(vol.id, vol.staging), 120_000),
     unstageAgain: await c.code(c.node, 'nodeUnstageVolume', nodeReq.unstage(vol.id, vol.staging), 120_000),
   };
-  report('plugin-killed', { id: vol.id, ...codes, ...teardown, sha256: data.sha256, readBack, formatted: rig.log().includes('formatting a blank volume') ? countFormats(rig.log(), vol.id) : 0, nqns: await connectedNqns() });
+  report('plugin-killed', { id: vol.id, ...codes, ...teardown, sha256: data.sha256, readBack, formatted: countFormats(rig.log(), vol.id), nqns: await connectedNqns() });
   await c.call(c.controller, 'controllerUnpublishVolume', req.unpublish(vol.id, 'guest'));
   await c.call(c.controller, 'deleteVolume', req.delete(vol.id));
 }

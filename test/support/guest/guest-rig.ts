@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -178,7 +178,6 @@ export async function sh(command: string, args: readonly string[]): Promise<stri
 
 /** NQNs of the NVMe controllers connected in this guest (sysfs; no nvme-cli parsing). */
 export async function connectedNqns(): Promise<string[]> {
-  const { readFile } = await import('node:fs/promises');
   const names = await readdir('/sys/class/nvme').catch(() => [] as string[]);
   const nqns = await Promise.all(names.map((n) => readFile(`/sys/class/nvme/${n}/subsysnqn`, 'utf8').then((t) => t.trim(), () => '')));
   return nqns.filter((n) => n !== '');
