@@ -36,7 +36,10 @@ describe('two controller replicas', () => {
     api.delete('volumeattachments', 'csi-vol-ha-node-gone');
     await until(() => api.get<KubeObject>('persistentvolumes', 'vol-ha')?.metadata?.annotations?.[`${DRIVER}/attached-node`] === undefined);
     const corrections = replicas.map((r) => r.logger.lines.filter((l) => l.message === 'attachment record corrected from the orchestrator').length);
-    expect(corrections[leader === 'ctl-a' ? 0 : 1]).toBe(1);
-    expect(corrections[leader === 'ctl-a' ? 1 : 0]).toBe(0);
+    // Exactly one replica corrects the record: the one holding the Lease. Under a loaded machine a
+    // renewal can come late and the Lease move between the two reads, so either holder seen counts.
+    expect(corrections.reduce((a, b) => a + b, 0)).toBe(1);
+    const corrector = corrections[0] === 1 ? 'ctl-a' : 'ctl-b';
+    expect([leader, lease()]).toContain(corrector);
   }, 60_000);
 });
