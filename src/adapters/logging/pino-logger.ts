@@ -9,6 +9,7 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 /**
  * JSON lines on a writable stream (stdout by default), one object per line, secrets redacted, level
  * names spelled out, and the fields of the current log context (runWithLogContext) on every line.
+ * A line below the level costs no redaction: host commands and RouterOS commands log at debug.
  */
 export class PinoLogger implements Logger {
   private constructor(private readonly target: PinoInstance) {}
@@ -30,16 +31,16 @@ export class PinoLogger implements Logger {
   }
 
   debug(message: string, fields?: LogFields): void {
-    this.target.debug(fields ? redactFields(fields) : {}, redactText(message));
+    if (this.target.isLevelEnabled('debug')) this.target.debug(fields ? redactFields(fields) : {}, redactText(message));
   }
   info(message: string, fields?: LogFields): void {
-    this.target.info(fields ? redactFields(fields) : {}, redactText(message));
+    if (this.target.isLevelEnabled('info')) this.target.info(fields ? redactFields(fields) : {}, redactText(message));
   }
   warn(message: string, fields?: LogFields): void {
-    this.target.warn(fields ? redactFields(fields) : {}, redactText(message));
+    if (this.target.isLevelEnabled('warn')) this.target.warn(fields ? redactFields(fields) : {}, redactText(message));
   }
   error(message: string, fields?: LogFields): void {
-    this.target.error(fields ? redactFields(fields) : {}, redactText(message));
+    if (this.target.isLevelEnabled('error')) this.target.error(fields ? redactFields(fields) : {}, redactText(message));
   }
   child(fields: LogFields): Logger {
     return new PinoLogger(this.target.child(redactFields(fields)));

@@ -48,8 +48,7 @@ export class LinuxMounts implements Mounts {
     }
     const flags = mountOptionsFor(fsType, options);
     const readonly = isReadOnly(flags);
-    const table = await this.listMounts(signal);
-    const names = await deviceNames(device);
+    const [table, names] = await Promise.all([this.listMounts(signal), deviceNames(device)]);
     const existing = topmost(table, target);
     if (existing) {
       if (names.includes(existing.source) && existing.fsType === fsType) {
@@ -91,12 +90,19 @@ export class LinuxMounts implements Mounts {
     }
   }
 
+  /**
+   * Unmounts everything stacked on `target`. The table is read again only after a failed umount or
+   * when more than one mount was stacked there: a umount that exits 0 has detached the topmost one,
+   * so a single mount is gone without a second read.
+   */
   async unmount(target: string, signal?: AbortSignal): Promise<void> {
     assertHostPath(target, 'unmount target');
     for (let i = 0; i < MAX_STACKED_UNMOUNTS; i += 1) {
-      const mounted = await this.findMount(target, signal);
+      const stacked = (await this.listMounts(signal)).filter((e) => e.mountPoint === target);
+      const mounted = stacked.at(-1);
       if (!mounted) return;
       const result = await this.runner.run(['umount', '--', target], { timeoutMs: this.settings.commandTimeoutMs, signal });
+      if (result.exitCode === 0 && stacked.length === 1) return;
       if (result.exitCode !== 0 && (await this.findMount(target, signal))?.mountId === mounted.mountId) {
         throw new HostCommandError('umount', result.exitCode, toolDetail(result.stderr, result.stdout));
       }

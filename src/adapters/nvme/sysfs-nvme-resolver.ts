@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const CONTROLLER = /^nvme(\d+)$/;
@@ -20,6 +20,11 @@ export function namespaceDeviceName(entry: string): string | undefined {
  * `<sysfs>/class/nvme/nvme*` whose `subsysnqn` equals the NQN exactly; namespaces are the `nvme*n*`
  * directories under them (or, as a fallback, under `<sysfs>/class/nvme-subsystem/*`). A device counts
  * only when its node exists under `devRoot`. Roots are configurable so tests use fake trees.
+ *
+ * Reads are synchronous on purpose: sysfs attributes and directories are generated in memory by the
+ * kernel and never wait on storage, so a read costs microseconds, less than the thread-pool round trip
+ * an asynchronous one takes (a node stage and unstage make a dozen of them; under QEMU each round trip
+ * costs about a millisecond). The methods stay asynchronous for their callers.
  */
 export class SysfsNvmeResolver {
   constructor(
@@ -30,10 +35,10 @@ export class SysfsNvmeResolver {
   /** Controller names (nvme0, nvme3, …) attached to the subsystem, in numeric order. */
   async controllersOf(nqn: string): Promise<string[]> {
     const dir = join(this.sysfsRoot, 'class', 'nvme');
-    const names = (await listDir(dir)).filter((n) => CONTROLLER.test(n));
+    const names = listDir(dir).filter((n) => CONTROLLER.test(n));
     const matches: string[] = [];
     for (const name of names) {
-      if ((await readTrimmed(join(dir, name, 'subsysnqn'))) === nqn) matches.push(name);
+      if (readTrimmed(join(dir, name, 'subsysnqn')) === nqn) matches.push(name);
     }
     return matches.sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
   }
@@ -41,13 +46,13 @@ export class SysfsNvmeResolver {
   async resolveDevice(nqn: string): Promise<string | undefined> {
     const byController = join(this.sysfsRoot, 'class', 'nvme');
     for (const controller of await this.controllersOf(nqn)) {
-      const found = await this.firstDevice(await listDir(join(byController, controller)));
+      const found = this.firstDevice(listDir(join(byController, controller)));
       if (found) return found;
     }
     const bySubsystem = join(this.sysfsRoot, 'class', 'nvme-subsystem');
-    for (const subsystem of await listDir(bySubsystem)) {
-      if ((await readTrimmed(join(bySubsystem, subsystem, 'subsysnqn'))) !== nqn) continue;
-      const found = await this.firstDevice(await listDir(join(bySubsystem, subsystem)));
+    for (const subsystem of listDir(bySubsystem)) {
+      if (readTrimmed(join(bySubsystem, subsystem, 'subsysnqn')) !== nqn) continue;
+      const found = this.firstDevice(listDir(join(bySubsystem, subsystem)));
       if (found) return found;
     }
     return undefined;
@@ -55,31 +60,42 @@ export class SysfsNvmeResolver {
 
   /** Whether the kernel has NVMe-oF subsystems at all (the class exists once nvme-core is loaded). */
   async subsystemClassPresent(): Promise<boolean> {
-    return stat(join(this.sysfsRoot, 'class', 'nvme-subsystem')).then(
-      () => true,
-      () => false,
-    );
+    return exists(join(this.sysfsRoot, 'class', 'nvme-subsystem'));
   }
 
-  private async firstDevice(entries: string[]): Promise<string | undefined> {
+  private firstDevice(entries: string[]): string | undefined {
     const names = [...new Set(entries.map(namespaceDeviceName).filter((n): n is string => n !== undefined))].sort(byNumbers);
     for (const name of names) {
       const path = join(this.devRoot, name);
-      if (await stat(path).then(() => true, () => false)) return path;
+      if (exists(path)) return path;
     }
     return undefined;
   }
 }
 
-async function listDir(dir: string): Promise<string[]> {
-  return readdir(dir).catch(() => []);
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
-async function readTrimmed(path: string): Promise<string | undefined> {
-  return readFile(path, 'utf8').then(
-    (text) => text.trim(),
-    () => undefined,
-  );
+function readTrimmed(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function byNumbers(a: string, b: string): number {

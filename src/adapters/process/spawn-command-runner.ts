@@ -30,13 +30,18 @@ export class SpawnCommandRunner implements CommandRunner {
     if (options.signal?.aborted) throw new AbortedByCallerError(`${program} was not started: cancelled`);
 
     const env = { PATH: process.env.PATH ?? FALLBACK_PATH, LC_ALL: 'C', ...options.env };
-    const child = spawn(program, args, { detached: true, env, stdio: ['pipe', 'pipe', 'pipe'], shell: false });
+    // Without input, standard input is /dev/null rather than a pipe closed at once: the same EOF to
+    // the program, one pipe and stream fewer per command (a node stage runs several).
+    const input = options.input;
+    const child = spawn(program, args, { detached: true, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], shell: false });
     const stdout = new BoundedOutput(this.settings.maxOutputBytes);
     const stderr = new BoundedOutput(this.settings.maxOutputBytes);
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.stdin.on('error', () => undefined); // EPIPE when the program does not read its input
-    child.stdin.end(options.input ?? '');
+    child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
+    if (input !== undefined && child.stdin) {
+      child.stdin.on('error', () => undefined); // EPIPE when the program does not read its input
+      child.stdin.end(input);
+    }
 
     return new Promise<CommandResult>((resolve, reject) => {
       let settled = false;
@@ -53,8 +58,8 @@ export class SpawnCommandRunner implements CommandRunner {
         } catch {
           // The group is already gone.
         }
-        child.stdout.destroy();
-        child.stderr.destroy();
+        child.stdout!.destroy();
+        child.stderr!.destroy();
       };
       const timer = setTimeout(() => {
         killGroup();

@@ -12,9 +12,11 @@ import { DEFAULT_FILESYSTEM_SETTINGS, DEFAULT_MOUNT_SETTINGS, FilesystemSettings
 import { FileNodeVolumeStore, NodeStateSettings } from '../../adapters/node-state/file-node-volume-store.js';
 import { NvmeCliInitiator } from '../../adapters/nvme/nvme-cli-initiator.js';
 import { DEFAULT_NVME_CLI_SETTINGS, NvmeCliSettings } from '../../adapters/nvme/nvme-cli-settings.js';
+import { LoggedCommandRunner } from '../../adapters/process/logged-command-runner.js';
 import { CommandRunnerSettings, DEFAULT_COMMAND_RUNNER_SETTINGS, SpawnCommandRunner } from '../../adapters/process/spawn-command-runner.js';
 import { CommandRunner } from '../../ports/command-runner.js';
 import { Filesystems } from '../../ports/filesystems.js';
+import { Logger } from '../../ports/logger.js';
 import { Mounts } from '../../ports/mounts.js';
 import { NodeVolumeStore } from '../../ports/node-volume-store.js';
 import { NvmeInitiator } from '../../ports/nvme-initiator.js';
@@ -40,7 +42,10 @@ export function nodeModule(config: Config, loopInitiator?: Newable<NvmeInitiator
       ...(config.attachment.maxVolumesPerNode === undefined ? {} : { maxVolumesPerNode: config.attachment.maxVolumesPerNode }),
     });
     bind(CommandRunnerSettings).toConstantValue(DEFAULT_COMMAND_RUNNER_SETTINGS);
-    bind(CommandRunner).to(SpawnCommandRunner).inSingletonScope();
+    bind(SpawnCommandRunner).toSelf().inSingletonScope();
+    bind(CommandRunner)
+      .toResolvedValue((runner: SpawnCommandRunner, logger: Logger) => new LoggedCommandRunner(runner, logger), [SpawnCommandRunner, Logger])
+      .inSingletonScope();
     bind(FilesystemSettings).toConstantValue(DEFAULT_FILESYSTEM_SETTINGS);
     bind(Filesystems).to(LinuxFilesystems).inSingletonScope();
     bind(MountSettings).toConstantValue(DEFAULT_MOUNT_SETTINGS);

@@ -8,6 +8,7 @@ import type { FsType } from '../../ports/filesystems.js';
 import { LockManager } from '../../ports/lock-manager.js';
 import { Logger } from '../../ports/logger.js';
 import { Mounts } from '../../ports/mounts.js';
+import type { MountEntry } from '../../ports/mounts.js';
 import { NodeVolumeStore } from '../../ports/node-volume-store.js';
 import { NvmeInitiator } from '../../ports/nvme-initiator.js';
 import { PublishTargets } from '../../ports/publish-targets.js';
@@ -50,11 +51,15 @@ export class NodeStageVolume {
     return this.locks.withVolumeLock(command.volumeId, async () => {
       const previous = await this.store.load(command.volumeId);
       if (previous) assertStageCompatible(previous, command.stagingPath, command.capability);
+      // What is mounted at the staging path is read while nvme connect runs: connecting mounts
+      // nothing, and under the volume lock nothing of ours mounts there meanwhile.
+      const mounted = command.capability.accessType.kind === 'mount' ? this.mounts.findMount(command.stagingPath, signal) : undefined;
+      mounted?.catch(() => undefined); // awaited below unless connect fails first
       const { devicePath } = await this.initiator.connect(target, signal);
       let fsType: FsType | undefined;
       let repaired = false;
-      if (command.capability.accessType.kind === 'mount') {
-        ({ fsType, repaired } = await this.stageFilesystem(command, devicePath, signal));
+      if (mounted) {
+        ({ fsType, repaired } = await this.stageFilesystem(command, devicePath, await mounted, signal));
       }
       await this.store.save({
         volumeId: command.volumeId,
@@ -68,9 +73,8 @@ export class NodeStageVolume {
     }, { signal });
   }
 
-  private async stageFilesystem(command: NodeStageCommand, device: string, signal?: AbortSignal): Promise<{ fsType: FsType; repaired: boolean }> {
+  private async stageFilesystem(command: NodeStageCommand, device: string, mounted: MountEntry | undefined, signal?: AbortSignal): Promise<{ fsType: FsType; repaired: boolean }> {
     const path = command.stagingPath;
-    const mounted = await this.mounts.findMount(path, signal);
     let repaired = false;
     if (mounted && mounted.source !== device) {
       // Only a mount from a device file that no longer exists (renamed after a reconnect) is ours to
