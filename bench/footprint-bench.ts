@@ -12,6 +12,7 @@ import { ControllerCluster } from '../test/support/controller-processes.js';
 import type { ControllerProcess } from '../test/support/controller-processes.js';
 import { putPv } from '../test/support/kube-store-harness.js';
 import { LoopLab } from '../test/support/loop-lab.js';
+import { IMAGE_NODE_FLAGS } from '../test/support/image-node-flags.js';
 import { percentile, report } from './report.js';
 
 /**
@@ -21,17 +22,6 @@ import { percentile, report } from './report.js';
  */
 const BUNDLE_DIR = join(import.meta.dirname, '../bundle');
 const ENTRY = join(BUNDLE_DIR, 'rds-csi.mjs');
-/** The Node.js flags the image's ENTRYPOINT runs the bundle with, so the figures are the image's. */
-const IMAGE_NODE_FLAGS = imageNodeFlags(readFileSync(join(import.meta.dirname, '../../Dockerfile'), 'utf8'));
-
-/** `ENTRYPOINT ["node", FLAGS…, "/app/rds-csi.mjs", "serve"]` → FLAGS. */
-function imageNodeFlags(dockerfile: string): string[] {
-  const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
-  const script = entrypoint.findIndex((arg) => arg.endsWith('rds-csi.mjs'));
-  if (entrypoint[0] !== 'node' || script < 0) throw new Error('the Dockerfile ENTRYPOINT does not run node on rds-csi.mjs');
-  return entrypoint.slice(1, script);
-}
-
 /** Long enough for start-up garbage to be collected and RSS to settle. */
 const SETTLE_MS = 5_000;
 

@@ -1,5 +1,7 @@
 import { GuestVm } from '../support/guest-vm.js';
 import { BUILT_BUNDLE, NODE } from '../support/built-driver.js';
+import { compileCache, guestScenarioCommand } from '../support/guest-compile-cache.js';
+import { IMAGE_NODE_FLAGS } from '../support/image-node-flags.js';
 
 /** One line of a guest scenario's report. */
 export interface Step {
@@ -23,7 +25,7 @@ export class Steps {
  * A scenario that fails throws with its error line (which carries the driver's log).
  */
 export async function scenario(vm: GuestVm, args: string, timeoutSec = 400): Promise<Steps> {
-  const result = await vm.run(`${NODE} --enable-source-maps ${BUILT_BUNDLE}/guest-scenario.mjs ${args}`, timeoutSec);
+  const result = await vm.run(await guestScenarioCommand(NODE, BUILT_BUNDLE, args, ['--enable-source-maps']), timeoutSec);
   const steps = result.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Step);
   const byName = new Map(steps.map((s) => [s.step, s]));
   if (result.code !== 0 || !byName.has('done')) {
@@ -33,6 +35,8 @@ export async function scenario(vm: GuestVm, args: string, timeoutSec = 400): Pro
   return new Steps(byName);
 }
 
+/** Boots the guest, once the bundle's compile cache is ready (made here before QEMU takes the cores). */
 export async function bootGuest(): Promise<GuestVm> {
+  await compileCache(BUILT_BUNDLE, NODE, IMAGE_NODE_FLAGS);
   return GuestVm.boot({ bootTimeoutMs: 120_000 });
 }

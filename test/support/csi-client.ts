@@ -10,14 +10,23 @@ export class CsiClient {
   readonly identity: IdentityClient;
   readonly controller: ControllerClient;
   readonly node: NodeClient;
+  /** Identity of the process serving the Node service (the same as `identity` on one socket). */
+  readonly nodeIdentity: IdentityClient;
 
-  /** `defaultTimeoutMs` bounds each call that names no limit of its own. */
-  constructor(socketPath: string, private readonly defaultTimeoutMs = 30_000) {
+  /**
+   * `defaultTimeoutMs` bounds each call that names no limit of its own. `nodeSocketPath` is where the
+   * Node service listens when a node plugin runs apart from the controller.
+   */
+  constructor(socketPath: string, private readonly defaultTimeoutMs = 30_000, nodeSocketPath = socketPath) {
     const address = `unix:${socketPath}`;
+    const nodeAddress = `unix:${nodeSocketPath}`;
     const insecure = credentials.createInsecure();
-    this.identity = new IdentityClient(address, insecure);
-    this.controller = new ControllerClient(address, insecure);
-    this.node = new NodeClient(address, insecure);
+    // kubelet and the sidecars (Go) keep no channelz of their own either.
+    const options = { 'grpc.enable_channelz': 0, 'grpc.enable_retries': 0 };
+    this.identity = new IdentityClient(address, insecure, options);
+    this.controller = new ControllerClient(address, insecure, options);
+    this.node = new NodeClient(nodeAddress, insecure, options);
+    this.nodeIdentity = nodeAddress === address ? this.identity : new IdentityClient(nodeAddress, insecure, options);
   }
 
   /** Calls one RPC; rejects with the ServiceError (its `code` is the gRPC status). */
@@ -42,5 +51,6 @@ export class CsiClient {
     this.identity.close();
     this.controller.close();
     this.node.close();
+    if (this.nodeIdentity !== this.identity) this.nodeIdentity.close();
   }
 }

@@ -2,18 +2,23 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SysfsNvmeResolver } from '../../../src/adapters/nvme/sysfs-nvme-resolver.js';
+import { NodeService } from '../../../src/generated/csi/csi.js';
 import type { CreateVolumeResponse } from '../../../src/generated/csi/csi.js';
 import { Mode, mountCapability, nodeReq, req } from '../csi-requests.js';
+import { Http2CsiClient } from '../http2-csi-client.js';
 import { type GuestRig, NVME_PORT, sh } from './guest-rig.js';
 import { place, type Report, unplace } from './lifecycle-scenario.js';
 
-const ROUNDS = 7;
+const ROUNDS = 11;
+const WARM_UP = 2;
 
 /**
  * node.nvmetcp_stage_publish_cycle_ms: NodeStage + NodePublish + NodeUnpublish + NodeUnstage of a
- * formatted 1 GiB ext4 volume over NVMe/TCP (median of ROUNDS), and the same host commands run
- * directly, interleaved with the driver's cycles: nvme connect, blkid, e2fsck, mount, bind mount,
- * two umounts, nvme disconnect. Reported as `bench` with both medians and their ratio.
+ * formatted 1 GiB ext4 volume over NVMe/TCP (median of ROUNDS, after WARM_UP unmeasured rounds), and
+ * the same host commands run directly, interleaved with the driver's cycles: nvme connect, blkid,
+ * e2fsck, mount, bind mount, two umounts, nvme disconnect. The cycle is timed at the client, through
+ * a plain HTTP/2 gRPC client (see Http2CsiClient). Reported as `bench`: both medians, their ratio,
+ * the driver's own RPC medians (from its log) and the direct commands' medians, to show where time goes.
  */
 export async function bench(rig: GuestRig, report: Report): Promise<void> {
   const c = rig.client;
@@ -23,38 +28,65 @@ export async function bench(rig: GuestRig, report: Report): Promise<void> {
   await c.call(c.node, 'nodeUnpublishVolume', nodeReq.unpublish(vol.id, vol.target));
   await c.call(c.node, 'nodeUnstageVolume', nodeReq.unstage(vol.id, vol.staging), 120_000);
   const nqn = `nqn.2000-02.com.mikrotik:${vol.id}`;
+  const node = new Http2CsiClient(rig.nodeSocket);
 
   const cycle = async () => {
     const started = performance.now();
-    await c.call(c.node, 'nodeStageVolume', nodeReq.stage(vol.id, vol.staging, cap, vol.contexts), 120_000);
-    await c.call(c.node, 'nodePublishVolume', nodeReq.publish(vol.id, vol.staging, vol.target, cap));
-    await c.call(c.node, 'nodeUnpublishVolume', nodeReq.unpublish(vol.id, vol.target));
-    await c.call(c.node, 'nodeUnstageVolume', nodeReq.unstage(vol.id, vol.staging), 120_000);
+    await node.call(NodeService.nodeStageVolume, nodeReq.stage(vol.id, vol.staging, cap, vol.contexts), 120_000);
+    await node.call(NodeService.nodePublishVolume, nodeReq.publish(vol.id, vol.staging, vol.target, cap));
+    await node.call(NodeService.nodeUnpublishVolume, nodeReq.unpublish(vol.id, vol.target));
+    await node.call(NodeService.nodeUnstageVolume, nodeReq.unstage(vol.id, vol.staging), 120_000);
     return performance.now() - started;
   };
+  const steps = new Map<string, number[]>();
   const direct = async () => {
     await mkdir(vol.target, { recursive: true });
     const started = performance.now();
-    await sh('nvme', ['connect', '-t', 'tcp', '-a', '127.0.0.1', '-s', String(NVME_PORT), '-n', nqn]);
-    const device = await deviceOf(nqn);
-    await sh('blkid', ['-p', '-o', 'export', device]);
-    await sh('e2fsck', ['-p', device]);
-    await sh('mount', ['-t', 'ext4', device, vol.staging]);
-    await sh('mount', ['--bind', vol.staging, vol.target]);
-    await sh('umount', [vol.target]);
-    await sh('umount', [vol.staging]);
-    await sh('nvme', ['disconnect', '-n', nqn]);
+    let last = started;
+    const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+      const result = await work();
+      const now = performance.now();
+      steps.set(name, [...(steps.get(name) ?? []), now - last]);
+      last = now;
+      return result;
+    };
+    await step('nvme connect', () => sh('nvme', ['connect', '-t', 'tcp', '-a', '127.0.0.1', '-s', String(NVME_PORT), '-n', nqn]));
+    const device = await step('device', () => deviceOf(nqn));
+    await step('blkid', () => sh('blkid', ['-p', '-o', 'export', device]));
+    await step('e2fsck', () => sh('e2fsck', ['-p', device]));
+    await step('mount', () => sh('mount', ['-t', 'ext4', device, vol.staging]));
+    await step('bind mount', () => sh('mount', ['--bind', vol.staging, vol.target]));
+    await step('umount target', () => sh('umount', [vol.target]));
+    await step('umount staging', () => sh('umount', [vol.staging]));
+    await step('nvme disconnect', () => sh('nvme', ['disconnect', '-n', nqn]));
     const elapsed = performance.now() - started;
     await rm(vol.target, { recursive: true, force: true });
     return elapsed;
   };
-  const driver: number[] = [];
-  const same: number[] = [];
-  for (let i = 0; i < ROUNDS; i += 1) {
-    driver.push(await cycle());
-    same.push(await direct());
+  try {
+    for (let i = 0; i < WARM_UP; i += 1) {
+      await cycle();
+      await direct();
+    }
+    steps.clear();
+    const logFrom = rig.log().length;
+    const driver: number[] = [];
+    const same: number[] = [];
+    for (let i = 0; i < ROUNDS; i += 1) {
+      driver.push(await cycle());
+      same.push(await direct());
+    }
+    report('bench', {
+      cycleMs: median(driver),
+      directMs: median(same),
+      ratio: median(driver) / median(same),
+      rounds: ROUNDS,
+      rpcMs: rpcMedians(rig.log().slice(logFrom)),
+      directStepsMs: Object.fromEntries([...steps].map(([name, ms]) => [name, Math.round(median(ms))])),
+    });
+  } finally {
+    node.close();
   }
-  report('bench', { cycleMs: median(driver), directMs: median(same), ratio: median(driver) / median(same), rounds: ROUNDS, rpcMs: rpcMedians(rig.log()) });
   await c.call(c.node, 'nodeStageVolume', nodeReq.stage(vol.id, vol.staging, cap, vol.contexts), 120_000);
   await c.call(c.node, 'nodePublishVolume', nodeReq.publish(vol.id, vol.staging, vol.target, cap));
   await unplace(rig, vol);

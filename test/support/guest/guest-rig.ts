@@ -1,12 +1,14 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { RdsSimulator } from '../../../simulator/rds-simulator.js';
-import { generateEd25519KeyPair, generateHostKeyText } from '../../../simulator/sim-ssh-keys.js';
-import { CsiClient } from '../csi-client.js';
+import type { RdsSimulator } from '../../../simulator/rds-simulator.js';
+import type { CsiClient } from '../csi-client.js';
+import { Http2CsiClient } from '../http2-csi-client.js';
+import type { UnaryMethod } from '../http2-csi-client.js';
 
 /**
  * Inside the NVMe/TCP guest: the RDS simulator in this process, exporting over the kernel target on
@@ -15,32 +17,71 @@ import { CsiClient } from '../csi-client.js';
  * guest's tmpfs.
  */
 export const NVME_PORT = 4420;
+/** Identity.Probe with its empty request, needing none of the generated code (or grpc-js) to be loaded. */
+const PROBE: UnaryMethod<object, object> = { path: '/csi.v1.Identity/Probe', requestSerialize: () => Buffer.alloc(0), responseDeserialize: () => ({}) };
 export const NODE_ID = 'guest';
 const run = promisify(execFile);
-const bundleDir = dirname(fileURLToPath(import.meta.url));
+/** The bundle's directory: this code may sit in one of its chunks/ (see scripts/bundle.mjs). */
+const here = dirname(fileURLToPath(import.meta.url));
+const bundleDir = basename(here) === 'chunks' ? dirname(here) : here;
+
+/**
+ * How the driver runs. Tests: debug log with source maps (a failure prints it) and the nvme wrapper
+ * that injects disconnect faults. The bench: info log and the real nvme-cli first on PATH, as deployed
+ * (the wrapper's shell and `cat` cost about 100 ms per nvme call under TCG).
+ */
+export interface RigOptions {
+  readonly logLevel: 'debug' | 'info';
+  readonly faultInjection: boolean;
+  /** The node plugin in a process of its own, next to a controller process (as deployed). */
+  readonly separateNodePlugin?: boolean;
+  /** Extra flags for node itself, before the bundle. */
+  readonly nodeFlags?: readonly string[];
+}
+
+export const TEST_RIG: RigOptions = { logLevel: 'debug', faultInjection: true };
+export const BENCH_RIG: RigOptions = { logLevel: 'info', faultInjection: false, separateNodePlugin: true };
+
+/** The Node.js flags the host asks the driver to run with (DRIVER_NODE_FLAGS, comma-separated: the image's). */
+export function driverNodeFlags(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env['DRIVER_NODE_FLAGS'] ?? '').split(',').filter((flag) => flag !== '');
+}
 
 export class GuestRig {
   client!: CsiClient;
+  /** Where the process serving the Node service listens. */
+  nodeSocket = '';
   private driver: ChildProcess | undefined;
+  private controller: ChildProcess | undefined;
   private driverLog = '';
   private rdsPort = 0;
 
+  /** Milliseconds from this process's start until the node plugin was first started, and answered Probe. */
+  spawnedAfterMs = 0;
+  probedAfterMs = 0;
+  private sim!: RdsSimulator;
+  private keys!: { client: { private: string; public: string }; host: string };
+
   private constructor(
     readonly dir: string,
-    private sim: RdsSimulator,
-    private readonly keys: { client: { private: string; public: string }; host: string },
-    private readonly extraFlags: string[],
+    private readonly options: RigOptions,
   ) {}
 
-  /** `logLevel` debug (the default) for tests, whose failures print the driver's log; info as deployed, for the bench. */
-  static async start(options: { logLevel?: 'debug' | 'info'; extraFlags?: string[] } = {}): Promise<GuestRig> {
+  /**
+   * With a separate node plugin, that process starts first, on its own, as on a booting node (it
+   * needs no RDS), and `probedAfterMs` is when it answers Probe; then the simulator and the controller.
+   */
+  static async start(options: RigOptions): Promise<GuestRig> {
     const dir = '/run/rig';
     await mkdir(join(dir, 'keys'), { recursive: true, mode: 0o700 });
-    const keys = { client: generateEd25519KeyPair(), host: generateHostKeyText() };
-    await writeFile(join(dir, 'keys/id_ed25519'), keys.client.private, { mode: 0o600 });
-    await installNvmeWrapper(dir);
-    const sim = await startSimulator(dir, keys);
-    const rig = new GuestRig(dir, sim, keys, ['--log-level', options.logLevel ?? 'debug', ...(options.extraFlags ?? [])]);
+    if (options.faultInjection) await installNvmeWrapper(dir);
+    const rig = new GuestRig(dir, options);
+    // What this process needs only after the node plugin is up is loaded after it started.
+    if (options.separateNodePlugin) await rig.startNodePlugin();
+    const { generateEd25519KeyPair, generateHostKeyText } = await import('../../../simulator/sim-ssh-keys.js');
+    rig.keys = { client: generateEd25519KeyPair(), host: generateHostKeyText() };
+    await writeFile(join(dir, 'keys/id_ed25519'), rig.keys.client.private, { mode: 0o600 });
+    rig.sim = await startSimulator(dir, rig.keys);
     await rig.startDriver();
     return rig;
   }
@@ -53,38 +94,97 @@ export class GuestRig {
     return ['--mode', 'node', '--node-id', NODE_ID, '--node-state-dir', join(this.dir, 'node-state'), '--kubelet-dir', join(this.dir, 'kubelet')];
   }
 
-  /** The nvme wrapper (fault injection, transparent by default) comes first on PATH. */
+  /** With fault injection, the nvme wrapper (transparent by default) comes first on PATH. */
   private driverEnv(): NodeJS.ProcessEnv {
+    if (!this.options.faultInjection) return process.env;
     return { ...process.env, PATH: `${join(this.dir, 'bin')}:${process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin'}` };
   }
 
+  /**
+   * Starts the driver and waits for Probe. Tests run one `--mode all` process; the bench runs the
+   * node plugin on its own (`--mode node`, as the DaemonSet does) next to a controller process, so
+   * what it measures carries no controller work (a node plugin that is still running is kept).
+   * `killDriver` and `stopDriver` act on the process serving the Node service.
+   */
   async startDriver(): Promise<void> {
-    const socket = join(this.dir, 'csi.sock');
-    const flags = [
-      'serve', '--mode', 'all', '--endpoint', `unix://${socket}`, '--node-id', NODE_ID,
+    const { CsiClient } = await import('../csi-client.js');
+    const rds = [
       '--rds-address', '127.0.0.1', '--rds-port', String(this.sim.port), '--rds-user', 'admin',
       '--rds-key-file', join(this.dir, 'keys/id_ed25519'), '--rds-host-key', this.sim.hostKeyFingerprint(),
       '--volume-base-path', '/storage-pool/csi', '--nvme-address', '127.0.0.1', '--nvme-port', String(NVME_PORT),
-      '--attachment-store', 'memory', '--node-state-dir', join(this.dir, 'node-state'), '--kubelet-dir', join(this.dir, 'kubelet'),
-      ...this.extraFlags,
     ];
-    const child = spawn(process.execPath, ['--enable-source-maps', join(bundleDir, 'rds-csi.mjs'), ...flags], { stdio: ['ignore', 'pipe', 'pipe'], env: this.driverEnv() });
-    child.stdout!.on('data', (d: Buffer) => (this.driverLog += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (this.driverLog += d.toString()));
-    this.driver = child;
-    this.client = new CsiClient(socket);
+    if (!this.options.separateNodePlugin) {
+      const socket = join(this.dir, 'csi.sock');
+      this.nodeSocket = socket;
+      this.driver = this.spawnDriver(['--mode', 'all', '--endpoint', `unix://${socket}`, ...rds, ...this.nodePluginFlags(), ...this.commonFlags()]);
+      this.client = new CsiClient(socket);
+      await this.probe(this.driver, socket);
+      this.probedAfterMs ||= Math.round(process.uptime() * 1000);
+      return;
+    }
+    if (!this.driver || this.driver.exitCode !== null || this.driver.signalCode !== null) await this.startNodePlugin();
+    const controllerSocket = join(this.dir, 'controller.sock');
+    // Without Kubernetes, the controller knows the node by the --node-id it is given.
+    this.controller ??= this.spawnDriver(['--mode', 'controller', '--endpoint', `unix://${controllerSocket}`, '--node-id', NODE_ID, ...rds, ...this.commonFlags()]);
+    this.client = new CsiClient(controllerSocket, undefined, this.nodeSocket);
+    await this.probe(this.controller, controllerSocket);
+  }
+
+  private async startNodePlugin(): Promise<void> {
+    this.nodeSocket = join(this.dir, 'node.sock');
+    this.spawnedAfterMs ||= Math.round(process.uptime() * 1000);
+    this.driver = this.spawnDriver(['--mode', 'node', '--endpoint', `unix://${this.nodeSocket}`, ...this.nodePluginFlags(), ...this.commonFlags()]);
+    await this.probe(this.driver, this.nodeSocket);
+    this.probedAfterMs ||= Math.round(process.uptime() * 1000);
+  }
+
+  private nodePluginFlags(): string[] {
+    return ['--node-id', NODE_ID, '--node-state-dir', join(this.dir, 'node-state'), '--kubelet-dir', join(this.dir, 'kubelet')];
+  }
+
+  private commonFlags(): string[] {
+    return ['--attachment-store', 'memory', '--log-level', this.options.logLevel];
+  }
+
+  private spawnDriver(flags: readonly string[]): ChildProcess {
+    const nodeFlags = [...(this.options.logLevel === 'debug' ? ['--enable-source-maps'] : []), ...(this.options.nodeFlags ?? [])];
+    const child = spawn(process.execPath, [...nodeFlags, join(bundleDir, 'rds-csi.mjs'), 'serve', ...flags], { stdio: ['ignore', 'pipe', 'pipe'], env: this.driverEnv() });
+    // Whole lines only, so the lines of two processes never interleave mid-line.
+    for (const stream of [child.stdout!, child.stderr!]) {
+      let partial = '';
+      stream.on('data', (d: Buffer) => {
+        const text = partial + d.toString();
+        const end = text.lastIndexOf('\n') + 1;
+        this.driverLog += text.slice(0, end);
+        partial = text.slice(end);
+      });
+      stream.on('end', () => (this.driverLog += partial));
+    }
+    return child;
+  }
+
+  /** Waits until `child` answers Probe on `socket` (a new connection each try: no client backoff delays it). */
+  private async probe(child: ChildProcess, socket: string): Promise<void> {
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`the driver exited (${child.exitCode}):\n${this.driverLog}`);
-      try {
-        await this.client.call(this.client.identity, 'probe', {}, 2_000);
-        return;
-      } catch (error) {
-        if (Date.now() > deadline) throw new Error(`the driver did not answer Probe: ${(error as Error).message}\n${this.driverLog}`);
-        await new Promise((r) => setTimeout(r, 200));
+      let problem = `${socket} does not exist yet`;
+      if (existsSync(socket)) {
+        const client = new Http2CsiClient(socket);
+        try {
+          await client.call(PROBE, {}, 2_000);
+          return;
+        } catch (error) {
+          problem = (error as Error).message;
+        } finally {
+          client.close();
+        }
       }
+      if (Date.now() > deadline) throw new Error(`the driver did not answer Probe: ${problem}\n${this.driverLog}`);
+      await new Promise((r) => setTimeout(r, 50));
     }
   }
+
 
   /** SIGKILL of the driver: no cleanup of its own runs. */
   async killDriver(): Promise<void> {
@@ -117,6 +217,7 @@ export class GuestRig {
 
   /** The next `nvme disconnect` calls fail (`fail`), or exit 0 without disconnecting (`lie`), until cleared. */
   async setDisconnectFault(fault: 'fail' | 'lie' | undefined): Promise<void> {
+    if (!this.options.faultInjection) throw new Error('this rig was started without fault injection');
     await writeFile(join(this.dir, 'faults/disconnect'), fault ?? '');
   }
 
@@ -132,6 +233,11 @@ export class GuestRig {
 
   async stop(): Promise<void> {
     await this.stopDriver().catch(() => undefined);
+    if (this.controller && this.controller.exitCode === null) {
+      const exited = new Promise((r) => this.controller!.once('exit', r));
+      this.controller.kill('SIGTERM');
+      await exited;
+    }
     await this.sim.stop();
     await this.sim.removeNvmeExports();
   }
@@ -155,6 +261,7 @@ async function installNvmeWrapper(dir: string): Promise<void> {
 }
 
 async function startSimulator(dir: string, keys: { client: { public: string }; host: string }, port = 0): Promise<RdsSimulator> {
+  const { RdsSimulator } = await import('../../../simulator/rds-simulator.js');
   return RdsSimulator.start({
     dataDir: join(dir, 'rds'),
     poolSizeBytes: 64 * 1024 ** 3,

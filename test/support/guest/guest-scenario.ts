@@ -1,7 +1,4 @@
-import { bench } from './bench-scenario.js';
-import { faults } from './faults-scenario.js';
-import { lifecycle } from './lifecycle-scenario.js';
-import { GuestRig } from './guest-rig.js';
+import { BENCH_RIG, driverNodeFlags, GuestRig, TEST_RIG } from './guest-rig.js';
 
 /**
  * Entry point run inside the NVMe/TCP guest (bundled as dist/bundle/guest-scenario.mjs):
@@ -9,10 +6,11 @@ import { GuestRig } from './guest-rig.js';
  * step, then `{"step":"done"}`; on failure `{"step":"error","message",...,"driverLog"}` and exit 1.
  * The host-side tests read these lines and assert on them.
  */
+// Loaded when run, so that the rig starts the driver before this process loads the rest.
 const SCENARIOS: Record<string, (rig: GuestRig, arg: string | undefined, report: (step: string, detail?: Record<string, unknown>) => void) => Promise<void>> = {
-  lifecycle: (rig, arg, report) => lifecycle(rig, parseKind(arg), report),
-  faults: (rig, _arg, report) => faults(rig, report),
-  bench: (rig, _arg, report) => bench(rig, report),
+  lifecycle: async (rig, arg, report) => (await import('./lifecycle-scenario.js')).lifecycle(rig, parseKind(arg), report),
+  faults: async (rig, _arg, report) => (await import('./faults-scenario.js')).faults(rig, report),
+  bench: async (rig, _arg, report) => (await import('./bench-scenario.js')).bench(rig, report),
 };
 
 function parseKind(arg: string | undefined): 'ext4' | 'xfs' | 'block' {
@@ -26,14 +24,17 @@ function report(step: string, detail: Record<string, unknown> = {}): void {
 
 async function main(): Promise<number> {
   const [name, arg] = process.argv.slice(2);
+  if (name === '--load-only') return 0; // the host preparing the compile cache loads this entry, nothing more
   const scenario = name === undefined ? undefined : SCENARIOS[name];
   if (!scenario) {
     report('error', { message: `unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}` });
     return 2;
   }
   const started = Date.now();
-  const rig = await GuestRig.start({ logLevel: name === 'bench' ? 'info' : 'debug' });
-  report('ready', { ms: Date.now() - started });
+  const loadedMs = Math.round(process.uptime() * 1000);
+  const rig = await GuestRig.start({ ...(name === 'bench' ? BENCH_RIG : TEST_RIG), nodeFlags: driverNodeFlags() });
+  // From this process's start (its own loading included) until the driver serving the Node service answered Probe.
+  report('ready', { ms: rig.probedAfterMs, loadedMs, spawnedMs: rig.spawnedAfterMs });
   try {
     await scenario(rig, arg, report);
     report('done', { ms: Date.now() - started });
