@@ -1,7 +1,9 @@
 import { status } from '@grpc/grpc-js';
 import type { ServiceError } from '@grpc/grpc-js';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IdentityService, NodeService } from '../../src/generated/csi/csi.js';
@@ -37,6 +39,27 @@ describe('the bench client straight on HTTP/2, against the real driver', () => {
     expect(viaHttp2.code).toBe(status.INVALID_ARGUMENT);
     expect(viaHttp2.code).toBe(viaGrpcJs.code);
     expect(viaHttp2.message).toContain(viaGrpcJs.details);
+  });
+
+  it('fails a call the server never answers at its deadline, and one to a dead socket at once', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'http2-client-'));
+    const silent = createServer(() => undefined); // accepts, never speaks HTTP/2
+    await new Promise<void>((r) => silent.listen(join(dir, 'silent.sock'), r));
+    try {
+      const client = new Http2CsiClient(join(dir, 'silent.sock'));
+      const started = Date.now();
+      const error = (await client.call(IdentityService.probe, {}, 300).catch((e: unknown) => e)) as CallFailed;
+      client.close();
+      expect(error).toBeInstanceOf(CallFailed);
+      expect(error.code).toBe(status.DEADLINE_EXCEEDED);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      const dead = new Http2CsiClient(join(dir, 'nobody.sock'));
+      await expect(dead.call(IdentityService.probe, {}, 10_000)).rejects.toThrow(/ENOENT/);
+      dead.close();
+    } finally {
+      silent.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('drives a whole node cycle', async () => {

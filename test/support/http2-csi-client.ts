@@ -1,4 +1,4 @@
-import { connect } from 'node:http2';
+import { connect, constants } from 'node:http2';
 import type { ClientHttp2Session, IncomingHttpHeaders } from 'node:http2';
 import { connect as connectSocket } from 'node:net';
 
@@ -9,7 +9,9 @@ export interface UnaryMethod<Req, Res> {
   responseDeserialize(value: Buffer): Res;
 }
 
-/** A failed call: `code` is the gRPC status the driver answered with. */
+const DEADLINE_EXCEEDED = 4;
+
+/** A failed call: `code` is the gRPC status the driver answered with (DEADLINE_EXCEEDED when it did not answer in time). */
 export class CallFailed extends Error {
   constructor(
     readonly code: number,
@@ -47,6 +49,12 @@ export class Http2CsiClient {
         te: 'trailers',
         'grpc-timeout': `${Math.ceil(timeoutMs)}m`,
       });
+      // The deadline is the caller's too: a server that accepts and never answers fails the call.
+      const timer = setTimeout(() => {
+        stream.close(constants.NGHTTP2_CANCEL);
+        reject(new CallFailed(DEADLINE_EXCEEDED, `${method.path} got no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      stream.on('close', () => clearTimeout(timer));
       const chunks: Buffer[] = [];
       let status: number | undefined;
       let message = '';

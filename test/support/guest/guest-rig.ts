@@ -17,9 +17,9 @@ import type { UnaryMethod } from '../http2-csi-client.js';
  * guest's tmpfs.
  */
 export const NVME_PORT = 4420;
+export const NODE_ID = 'guest';
 /** Identity.Probe with its empty request, needing none of the generated code (or grpc-js) to be loaded. */
 const PROBE: UnaryMethod<object, object> = { path: '/csi.v1.Identity/Probe', requestSerialize: () => Buffer.alloc(0), responseDeserialize: () => ({}) };
-export const NODE_ID = 'guest';
 const run = promisify(execFile);
 /** The bundle's directory: this code may sit in one of its chunks/ (see scripts/bundle.mjs). */
 const here = dirname(fileURLToPath(import.meta.url));
@@ -184,7 +184,6 @@ export class GuestRig {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
-
 
   /** SIGKILL of the driver: no cleanup of its own runs. */
   async killDriver(): Promise<void> {
