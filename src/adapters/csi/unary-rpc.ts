@@ -39,7 +39,12 @@ export function unaryRpc<Req, Res>(logger: Logger, spec: RpcSpec<Req, Res>, metr
     const fields: LogFields = { method: spec.method, ...safeSubject(spec, call.request) };
     const remaining = deadlineMs(call.getDeadline());
     const timer = remaining === undefined ? undefined : setTimeout(() => controller.abort(new AbortedByCallerError(`${spec.method} passed its deadline`)), remaining);
-    call.on('cancelled', () => controller.abort(new AbortedByCallerError(`${spec.method} was cancelled by the caller`)));
+    // grpc-js also reports 'cancelled' once it has sent the status of a call that ended normally:
+    // only a cancel before the answer aborts the work (and costs an error object).
+    let answered = false;
+    call.on('cancelled', () => {
+      if (!answered) controller.abort(new AbortedByCallerError(`${spec.method} was cancelled by the caller`));
+    });
     const rpcLogger = logger.child(fields);
     // Every line logged while the call runs, by any component, carries its request ID, the final one too.
     runWithLogContext({ requestId }, () => spec
@@ -50,6 +55,7 @@ export function unaryRpc<Req, Res>(logger: Logger, spec: RpcSpec<Req, Res>, metr
           metrics?.rpcCompleted(spec.method, 'OK', line.durationMs / 1000);
           if (spec.quiet) rpcLogger.debug('rpc', line);
           else rpcLogger.info('rpc', line);
+          answered = true;
           callback(null, response);
         },
         (error: unknown) => {
@@ -58,6 +64,7 @@ export function unaryRpc<Req, Res>(logger: Logger, spec: RpcSpec<Req, Res>, metr
           metrics?.rpcCompleted(spec.method, line.code, line.durationMs / 1000);
           if (failure.code === status.INTERNAL) rpcLogger.error('rpc', { ...line, cause: error });
           else rpcLogger.warn('rpc', line);
+          answered = true;
           callback({ code: failure.code, details: failure.details });
         },
       )
