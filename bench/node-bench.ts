@@ -4,7 +4,10 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
+import { NodeService } from '../src/generated/csi/csi.js';
 import type { ControllerPublishVolumeResponse, CreateVolumeResponse, ProbeResponse } from '../src/generated/csi/csi.js';
+import { Http2CsiClient } from '../test/support/http2-csi-client.js';
+import { IMAGE_NODE_FLAGS } from '../test/support/image-node-flags.js';
 import { CsiClient } from '../test/support/csi-client.js';
 import { Mode, mountCapability, req } from '../test/support/csi-requests.js';
 import { LoopLab } from '../test/support/loop-lab.js';
@@ -15,8 +18,9 @@ const exec = promisify(execFile);
 const ROUNDS = 30;
 
 /**
- * Runs the built driver as its own process (`rds-csi start`, as an operator would) and drives it
- * over its socket.
+ * Runs the built driver as deployed, a controller (`rds-csi start --mode controller`, with the
+ * embedded RDS) and a node plugin (`serve --mode node`) in processes of their own with the image's
+ * Node.js flags, and drives the node plugin over its socket.
  * node.stage_publish_cycle_ms: NodeStage + NodePublish + NodeUnpublish + NodeUnstage of a formatted
  * 1 GiB ext4 volume (median of ROUNDS).
  * node.overhead_ratio: that time divided by the same host commands the driver runs, run directly in
@@ -27,13 +31,22 @@ const ROUNDS = 30;
  */
 export async function nodeBenchmarks(): Promise<void> {
   const lab = await LoopLab.create('node-bench');
-  const socket = join(lab.dir, 'csi.sock');
-  const child = spawn(process.execPath, [join(import.meta.dirname, '../src/app/main.js'), 'start'], {
+  const main = join(import.meta.dirname, '../src/app/main.js');
+  const env = { PATH: process.env.PATH ?? '', RDS_CSI_LOG_LEVEL: 'warn' };
+  // As deployed: the controller (here with the embedded RDS) and the node plugin are separate
+  // processes, run with the image's Node.js flags; the node plugin attaches the embedded RDS's files
+  // as loop devices.
+  const nodeFlags = IMAGE_NODE_FLAGS;
+  const controller = spawn(process.execPath, [...nodeFlags, main, 'start', '--mode', 'controller', '--endpoint', `unix://${join(lab.dir, 'controller.sock')}`, '--node-id', hostname()], {
     cwd: lab.dir,
-    env: { PATH: process.env.PATH ?? '', CSI_ENDPOINT: `unix://${socket}`, RDS_CSI_NODE_STATE_DIR: join(lab.dir, 'node-state'), RDS_CSI_LOG_LEVEL: 'warn' },
+    env,
     stdio: 'ignore',
   });
-  const client = await connected(socket);
+  const nodePlugin = spawn(process.execPath, [...nodeFlags, main, 'serve', '--mode', 'node', '--endpoint', `unix://${join(lab.dir, 'node.sock')}`, '--node-id', hostname(),
+    '--embedded-rds', join(lab.dir, 'var/rds'), '--attachment-store', 'memory', '--node-state-dir', join(lab.dir, 'node-state')], { cwd: lab.dir, env, stdio: 'ignore' });
+  const children = [controller, nodePlugin];
+  const client = await connected(join(lab.dir, 'controller.sock'), join(lab.dir, 'node.sock'));
+  const onExit: (() => void)[] = [];
   try {
     const c = client;
     const cap = mountCapability(Mode.SINGLE_NODE_WRITER, 'ext4');
@@ -43,12 +56,15 @@ export async function nodeBenchmarks(): Promise<void> {
     const staging = await lab.directory('bench/staging');
     await lab.directory('bench/pod');
     const target = join(lab.dir, 'bench/pod/target');
+    // Timed through a plain HTTP/2 gRPC client, as in the NVMe/TCP bench (see Http2CsiClient).
+    const node = new Http2CsiClient(join(lab.dir, 'node.sock'));
+    onExit.push(() => node.close());
     const cycle = async () => {
       const started = performance.now();
-      await c.call(c.node, 'nodeStageVolume', nodeReq.stage('vol-bench', staging, cap, contexts));
-      await c.call(c.node, 'nodePublishVolume', nodeReq.publish('vol-bench', staging, target, cap));
-      await c.call(c.node, 'nodeUnpublishVolume', nodeReq.unpublish('vol-bench', target));
-      await c.call(c.node, 'nodeUnstageVolume', nodeReq.unstage('vol-bench', staging));
+      await node.call(NodeService.nodeStageVolume, nodeReq.stage('vol-bench', staging, cap, contexts));
+      await node.call(NodeService.nodePublishVolume, nodeReq.publish('vol-bench', staging, target, cap));
+      await node.call(NodeService.nodeUnpublishVolume, nodeReq.unpublish('vol-bench', target));
+      await node.call(NodeService.nodeUnstageVolume, nodeReq.unstage('vol-bench', staging));
       return performance.now() - started;
     };
     await cycle(); // formats the volume; the figure is for a formatted one
@@ -85,19 +101,20 @@ export async function nodeBenchmarks(): Promise<void> {
     report('node.overhead_ratio', cycleMs / percentile(same, 50), 'ratio');
     report('node.overhead_ratio_vs_bare_mount', cycleMs / percentile(bare, 50), 'ratio');
   } finally {
+    for (const close of onExit) close();
     client.close();
-    child.kill('SIGTERM');
-    await new Promise((r) => child.on('exit', r));
+    await Promise.all(children.map((child) => new Promise((r) => (child.exitCode !== null ? r(undefined) : (child.on('exit', r), child.kill('SIGTERM'))))));
     await lab.cleanup();
   }
 }
 
-async function connected(socket: string): Promise<CsiClient> {
+async function connected(controllerSocket: string, nodeSocket: string): Promise<CsiClient> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const client = new CsiClient(socket);
+    const client = new CsiClient(controllerSocket, undefined, nodeSocket);
     const probe = await client.call<object, ProbeResponse>(client.identity, 'probe', {}, 2_000).catch(() => undefined);
-    if (probe && probe.ready !== false) return client;
+    const nodeProbe = await client.call<object, ProbeResponse>(client.nodeIdentity, 'probe', {}, 2_000).catch(() => undefined);
+    if (probe && probe.ready !== false && nodeProbe) return client;
     client.close();
     if (Date.now() > deadline) throw new Error('the driver did not become ready');
     await new Promise((r) => setTimeout(r, 200));
