@@ -88,8 +88,10 @@ function exited(child: ReturnType<typeof spawn>): Promise<void> {
 export async function guestScenarioCommand(node: string, bundleDir: string, args: string, nodeArgs: readonly string[] = []): Promise<string> {
   const cache = await compileCache(bundleDir, node, IMAGE_NODE_FLAGS);
   return [
+    // When the command started, on the guest's clock: the scenario counts its time to Probe from here.
+    'GUEST_COMMAND_STARTED_MS=$(date +%s%3N) &&',
     `rm -rf /run/compile-cache && cp -r ${cache} /run/compile-cache &&`,
-    `NODE_COMPILE_CACHE=/run/compile-cache DRIVER_NODE_FLAGS=${IMAGE_NODE_FLAGS.join(',')}`,
+    `GUEST_COMMAND_STARTED_MS=$GUEST_COMMAND_STARTED_MS NODE_COMPILE_CACHE=/run/compile-cache DRIVER_NODE_FLAGS=${IMAGE_NODE_FLAGS.join(',')}`,
     `${node} ${nodeArgs.join(' ')} ${join(bundleDir, 'guest-scenario.mjs')} ${args}`,
   ].join(' ');
 }

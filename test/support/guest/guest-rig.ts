@@ -59,6 +59,8 @@ export class GuestRig {
   /** Milliseconds from this process's start until the node plugin was first started, and answered Probe. */
   spawnedAfterMs = 0;
   probedAfterMs = 0;
+  /** When (epoch milliseconds) the node plugin first answered Probe. */
+  probedAt = 0;
   private sim!: RdsSimulator;
   private keys!: { client: { private: string; public: string }; host: string };
 
@@ -119,7 +121,7 @@ export class GuestRig {
       this.driver = this.spawnDriver(['--mode', 'all', '--endpoint', `unix://${socket}`, ...rds, ...this.nodePluginFlags(), ...this.commonFlags()]);
       this.client = new CsiClient(socket);
       await this.probe(this.driver, socket);
-      this.probedAfterMs ||= Math.round(process.uptime() * 1000);
+      this.markProbed();
       return;
     }
     if (!this.driver || this.driver.exitCode !== null || this.driver.signalCode !== null) await this.startNodePlugin();
@@ -135,7 +137,13 @@ export class GuestRig {
     this.spawnedAfterMs ||= Math.round(process.uptime() * 1000);
     this.driver = this.spawnDriver(['--mode', 'node', '--endpoint', `unix://${this.nodeSocket}`, ...this.nodePluginFlags(), ...this.commonFlags()]);
     await this.probe(this.driver, this.nodeSocket);
-    this.probedAfterMs ||= Math.round(process.uptime() * 1000);
+    this.markProbed();
+  }
+
+  private markProbed(): void {
+    if (this.probedAt !== 0) return;
+    this.probedAt = Date.now();
+    this.probedAfterMs = Math.round(process.uptime() * 1000);
   }
 
   private nodePluginFlags(): string[] {

@@ -33,8 +33,11 @@ async function main(): Promise<number> {
   const started = Date.now();
   const loadedMs = Math.round(process.uptime() * 1000);
   const rig = await GuestRig.start({ ...(name === 'bench' ? BENCH_RIG : TEST_RIG), nodeFlags: driverNodeFlags() });
-  // From this process's start (its own loading included) until the driver serving the Node service answered Probe.
-  report('ready', { ms: rig.probedAfterMs, loadedMs, spawnedMs: rig.spawnedAfterMs });
+  // Until the driver serving the Node service answered Probe: from the start of the guest command
+  // that ran this (the host's guestScenarioCommand says when), else from this process's own start.
+  const commandStarted = Number(process.env['GUEST_COMMAND_STARTED_MS']);
+  const ms = Number.isFinite(commandStarted) && commandStarted > 0 ? rig.probedAt - commandStarted : rig.probedAfterMs;
+  report('ready', { ms, loadedMs, spawnedMs: rig.spawnedAfterMs, probedMs: rig.probedAfterMs });
   try {
     await scenario(rig, arg, report);
     report('done', { ms: Date.now() - started });
