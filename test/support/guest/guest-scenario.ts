@@ -24,7 +24,14 @@ function report(step: string, detail: Record<string, unknown> = {}): void {
 
 async function main(): Promise<number> {
   const [name, arg] = process.argv.slice(2);
-  if (name === '--load-only') return 0; // the host preparing the compile cache loads this entry, nothing more
+  if (name === '--load-only') {
+    // The host preparing the compile cache: load (and so compile) everything a scenario would, run nothing.
+    await Promise.all([
+      import('./lifecycle-scenario.js'), import('./faults-scenario.js'), import('./bench-scenario.js'),
+      import('../../../simulator/rds-simulator.js'), import('../../../simulator/sim-ssh-keys.js'), import('../csi-client.js'),
+    ]);
+    return 0;
+  }
   const scenario = name === undefined ? undefined : SCENARIOS[name];
   if (!scenario) {
     report('error', { message: `unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}` });
