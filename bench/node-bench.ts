@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +47,8 @@ export async function nodeBenchmarks(): Promise<void> {
     '--embedded-rds', join(lab.dir, 'var/rds'), '--attachment-store', 'memory', '--node-state-dir', join(lab.dir, 'node-state')], { cwd: lab.dir, env, stdio: 'ignore' });
   const children = [controller, nodePlugin];
   const client = await connected(join(lab.dir, 'controller.sock'), join(lab.dir, 'node.sock'));
-  const onExit: (() => void)[] = [];
+  // Timed through a plain HTTP/2 gRPC client, as in the NVMe/TCP bench (see Http2CsiClient).
+  const node = new Http2CsiClient(join(lab.dir, 'node.sock'));
   try {
     const c = client;
     const cap = mountCapability(Mode.SINGLE_NODE_WRITER, 'ext4');
@@ -56,9 +58,6 @@ export async function nodeBenchmarks(): Promise<void> {
     const staging = await lab.directory('bench/staging');
     await lab.directory('bench/pod');
     const target = join(lab.dir, 'bench/pod/target');
-    // Timed through a plain HTTP/2 gRPC client, as in the NVMe/TCP bench (see Http2CsiClient).
-    const node = new Http2CsiClient(join(lab.dir, 'node.sock'));
-    onExit.push(() => node.close());
     const cycle = async () => {
       const started = performance.now();
       await node.call(NodeService.nodeStageVolume, nodeReq.stage('vol-bench', staging, cap, contexts));
@@ -101,11 +100,18 @@ export async function nodeBenchmarks(): Promise<void> {
     report('node.overhead_ratio', cycleMs / percentile(same, 50), 'ratio');
     report('node.overhead_ratio_vs_bare_mount', cycleMs / percentile(bare, 50), 'ratio');
   } finally {
-    for (const close of onExit) close();
+    node.close();
     client.close();
-    await Promise.all(children.map((child) => new Promise((r) => (child.exitCode !== null ? r(undefined) : (child.on('exit', r), child.kill('SIGTERM'))))));
+    await Promise.all(children.map(stop));
     await lab.cleanup();
   }
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  child.kill('SIGTERM');
+  return exited;
 }
 
 async function connected(controllerSocket: string, nodeSocket: string): Promise<CsiClient> {
