@@ -4,8 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Http2CsiClient } from './http2-csi-client.js';
-import { IdentityService } from '../../src/generated/csi/csi.js';
+import { waitForProbe } from './http2-csi-client.js';
 import { CHECKOUT_ROOT } from './checkout-root.js';
 import { IMAGE_NODE_FLAGS } from './image-node-flags.js';
 
@@ -58,18 +57,7 @@ async function untilProbe(node: string, args: string[], socket: string, cwd: str
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = exited(child);
   try {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`${args.slice(-20).join(' ')} exited (${child.exitCode}) while preparing the compile cache: ${stderr}`);
-      if (existsSync(socket)) {
-        const client = new Http2CsiClient(socket);
-        const ok = await client.call(IdentityService.probe, {}, 2_000).then(() => true, () => false);
-        client.close();
-        if (ok) return;
-      }
-      if (Date.now() > deadline) throw new Error(`the driver did not answer Probe while preparing the compile cache: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitForProbe(socket, child, () => ` while preparing the compile cache: ${stderr}`);
   } finally {
     child.kill('SIGTERM');
     await done;

@@ -1,3 +1,5 @@
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { connect, constants } from 'node:http2';
 import type { ClientHttp2Session, IncomingHttpHeaders } from 'node:http2';
 import { connect as connectSocket } from 'node:net';
@@ -82,5 +84,34 @@ export class Http2CsiClient {
 
   close(): void {
     this.session.close();
+  }
+}
+
+/** Identity.Probe with its empty request, needing none of the generated code (or grpc-js) to be loaded. */
+export const PROBE: UnaryMethod<object, object> = { path: '/csi.v1.Identity/Probe', requestSerialize: () => Buffer.alloc(0), responseDeserialize: () => ({}) };
+
+/**
+ * Waits until the driver started as `child` answers Probe on `socket`, trying every 50 ms with a new
+ * connection (so no client backoff delays it). Fails when the process exits first or `timeoutMs`
+ * pass; `context()` is added to the error (the driver's log, say).
+ */
+export async function waitForProbe(socket: string, child: ChildProcess, context: () => string = () => '', timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the driver exited (${child.exitCode}) before answering Probe on ${socket}${context()}`);
+    let problem = `${socket} does not exist yet`;
+    if (existsSync(socket)) {
+      const client = new Http2CsiClient(socket);
+      try {
+        await client.call(PROBE, {}, 2_000);
+        return;
+      } catch (error) {
+        problem = (error as Error).message;
+      } finally {
+        client.close();
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`the driver did not answer Probe on ${socket} within ${timeoutMs} ms: ${problem}${context()}`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -1,14 +1,12 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { RdsSimulator } from '../../../simulator/rds-simulator.js';
 import type { CsiClient } from '../csi-client.js';
-import { Http2CsiClient } from '../http2-csi-client.js';
-import type { UnaryMethod } from '../http2-csi-client.js';
+import { waitForProbe } from '../http2-csi-client.js';
 
 /**
  * Inside the NVMe/TCP guest: the RDS simulator in this process, exporting over the kernel target on
@@ -18,8 +16,6 @@ import type { UnaryMethod } from '../http2-csi-client.js';
  */
 export const NVME_PORT = 4420;
 export const NODE_ID = 'guest';
-/** Identity.Probe with its empty request, needing none of the generated code (or grpc-js) to be loaded. */
-const PROBE: UnaryMethod<object, object> = { path: '/csi.v1.Identity/Probe', requestSerialize: () => Buffer.alloc(0), responseDeserialize: () => ({}) };
 const run = promisify(execFile);
 /** The bundle's directory: this code may sit in one of its chunks/ (see scripts/bundle.mjs). */
 const here = dirname(fileURLToPath(import.meta.url));
@@ -93,7 +89,7 @@ export class GuestRig {
   }
 
   private nodeFlags(): string[] {
-    return ['--mode', 'node', '--node-id', NODE_ID, '--node-state-dir', join(this.dir, 'node-state'), '--kubelet-dir', join(this.dir, 'kubelet')];
+    return ['--mode', 'node', ...this.nodePluginFlags()];
   }
 
   /** With fault injection, the nvme wrapper (transparent by default) comes first on PATH. */
@@ -171,26 +167,8 @@ export class GuestRig {
     return child;
   }
 
-  /** Waits until `child` answers Probe on `socket` (a new connection each try: no client backoff delays it). */
   private async probe(child: ChildProcess, socket: string): Promise<void> {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`the driver exited (${child.exitCode}):\n${this.driverLog}`);
-      let problem = `${socket} does not exist yet`;
-      if (existsSync(socket)) {
-        const client = new Http2CsiClient(socket);
-        try {
-          await client.call(PROBE, {}, 2_000);
-          return;
-        } catch (error) {
-          problem = (error as Error).message;
-        } finally {
-          client.close();
-        }
-      }
-      if (Date.now() > deadline) throw new Error(`the driver did not answer Probe: ${problem}\n${this.driverLog}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitForProbe(socket, child, () => `\n${this.driverLog}`);
   }
 
   /** SIGKILL of the driver: no cleanup of its own runs. */
