@@ -28,6 +28,12 @@ export interface VolumeUsage {
   readonly usedInodes: number;
 }
 
+/** The mount visible at `path` in a mount table: the last one mounted there. */
+export function topmostMount(table: readonly MountEntry[], path: string): MountEntry | undefined {
+  for (let i = table.length - 1; i >= 0; i -= 1) if (table[i]!.mountPoint === path) return table[i];
+  return undefined;
+}
+
 /**
  * Mounts on this node. Paths are absolute and validated before they reach a command. Mount options
  * go through a whitelist (InvalidArgumentError naming the refused option); nothing is added
@@ -39,6 +45,11 @@ export interface VolumeUsage {
  * Errors: InvalidArgumentError, HostPreconditionError, HostCommandError, HostCommandTimeoutError
  * (also when mountinfo cannot be read in time), AbortedByCallerError.
  * Concurrency: calls on different targets may run concurrently; callers serialise per volume.
+ *
+ * `snapshot` (mount and bind): a table from `listMounts` that the caller read after the last change it
+ * made at these paths, under its volume lock. It stands in for the table these calls would otherwise
+ * read first (for idempotence and the storm guard), so a caller that already needed the table reads
+ * it once.
  */
 export interface Mounts {
   /**
@@ -46,13 +57,13 @@ export interface Mounts {
    * same device with the same type and read-only state → no-op. Mounted from anything else, or with
    * the other read-only state → HostPreconditionError (never stacks a second mount).
    */
-  mount(device: string, target: string, fsType: FsType, options: readonly string[], signal?: AbortSignal): Promise<void>;
+  mount(device: string, target: string, fsType: FsType, options: readonly string[], signal?: AbortSignal, snapshot?: readonly MountEntry[]): Promise<void>;
   /**
    * Bind-mounts the mount point `source` on the existing `target`, then remounts it read-only (and with
    * `options`) when asked; if that remount fails the bind is undone. `source` must be a mount point
    * (a staging directory that is not mounted → HostPreconditionError). Idempotent like `mount`.
    */
-  bind(source: string, target: string, readonly: boolean, options?: readonly string[], signal?: AbortSignal): Promise<void>;
+  bind(source: string, target: string, readonly: boolean, options?: readonly string[], signal?: AbortSignal, snapshot?: readonly MountEntry[]): Promise<void>;
   /** Unmounts every mount stacked on `target`. Idempotent: not mounted (or missing) → no-op. */
   unmount(target: string, signal?: AbortSignal): Promise<void>;
   /** The current mount table, read within a time and size bound. */

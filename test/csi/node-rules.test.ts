@@ -57,6 +57,8 @@ describe('Node RPC rules: idempotency, second publishes and error codes', () => 
   it.each([
     ['NodeStage without volume ID', 'nodeStageVolume', () => nodeReq.stage('', staging, cap, contexts), status.INVALID_ARGUMENT],
     ['NodeStage without staging path', 'nodeStageVolume', () => nodeReq.stage(id, '', cap, contexts), status.INVALID_ARGUMENT],
+    ['NodeStage at a relative staging path', 'nodeStageVolume', () => nodeReq.stage(id, 'rules/staging', cap, contexts), status.INVALID_ARGUMENT],
+    ['NodeStage at a staging path with ..', 'nodeStageVolume', () => nodeReq.stage(id, `${staging}/../staging`, cap, contexts), status.INVALID_ARGUMENT],
     ['NodeStage without capability', 'nodeStageVolume', () => ({ ...nodeReq.stage(id, staging, cap, contexts), volumeCapability: undefined }), status.INVALID_ARGUMENT],
     ['NodeStage with an unsupported capability', 'nodeStageVolume', () => nodeReq.stage(id, staging, mountCapability(Mode.MULTI_NODE_MULTI_WRITER), contexts), status.FAILED_PRECONDITION],
     ['NodeStage as block over a filesystem staging', 'nodeStageVolume', () => nodeReq.stage(id, staging, blockCapability(), contexts), status.ALREADY_EXISTS],

@@ -26,6 +26,7 @@ import {
   type NodeUnstageVolumeResponse,
   type VolumeCapability as CsiVolumeCapability,
 } from '../../generated/csi/csi.js';
+import { assertHostPath } from '../mount/host-paths.js';
 import { requireField, toCapability, toCapacityRange } from './csi-mapping.js';
 import type { RpcContext } from './unary-rpc.js';
 
@@ -43,7 +44,8 @@ export class NodeRpcs {
 
   async stage(request: NodeStageVolumeRequest, { signal }: RpcContext): Promise<NodeStageVolumeResponse> {
     const volumeId = parseVolumeId(requireField(request.volumeId, 'volume_id'), 'volume_id');
-    const stagingPath = requireField(request.stagingTargetPath, 'staging_target_path');
+    // Checked before the use case connects anything: the path is first used after the connect.
+    const stagingPath = assertHostPath(requireField(request.stagingTargetPath, 'staging_target_path'), 'staging_target_path');
     const capability = servable(request.volumeCapability);
     const pvc = pvcOf(request.volumeContext);
     const { repaired } = await this.reportFailure(pvc, 'staging', () =>

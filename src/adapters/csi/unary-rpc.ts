@@ -45,25 +45,33 @@ export function unaryRpc<Req, Res>(logger: Logger, spec: RpcSpec<Req, Res>, metr
     call.on('cancelled', () => {
       if (!answered) controller.abort(new AbortedByCallerError(`${spec.method} was cancelled by the caller`));
     });
-    const rpcLogger = logger.child(fields);
+    // The call's own logger is made only for a handler that logs (most do not); the final line names
+    // the same fields directly.
+    let rpcLogger: Logger | undefined;
+    const context: RpcContext = {
+      signal: controller.signal,
+      get logger() {
+        return (rpcLogger ??= logger.child(fields));
+      },
+    };
     // Every line logged while the call runs, by any component, carries its request ID, the final one too.
     runWithLogContext({ requestId }, () => spec
-      .run(call.request, { signal: controller.signal, logger: rpcLogger })
+      .run(call.request, context)
       .then(
         (response) => {
-          const line = { ...safeOutcome(spec, response), durationMs: elapsed(started), code: 'OK' };
+          const line = { ...fields, ...safeOutcome(spec, response), durationMs: elapsed(started), code: 'OK' };
           metrics?.rpcCompleted(spec.method, 'OK', line.durationMs / 1000);
-          if (spec.quiet) rpcLogger.debug('rpc', line);
-          else rpcLogger.info('rpc', line);
+          if (spec.quiet) logger.debug('rpc', line);
+          else logger.info('rpc', line);
           answered = true;
           callback(null, response);
         },
         (error: unknown) => {
           const failure = toGrpcFailure(error);
-          const line = { durationMs: elapsed(started), code: statusName(failure.code), message: failure.details };
+          const line = { ...fields, durationMs: elapsed(started), code: statusName(failure.code), message: failure.details };
           metrics?.rpcCompleted(spec.method, line.code, line.durationMs / 1000);
-          if (failure.code === status.INTERNAL) rpcLogger.error('rpc', { ...line, cause: error });
-          else rpcLogger.warn('rpc', line);
+          if (failure.code === status.INTERNAL) logger.error('rpc', { ...line, cause: error });
+          else logger.warn('rpc', line);
           answered = true;
           callback({ code: failure.code, details: failure.details });
         },

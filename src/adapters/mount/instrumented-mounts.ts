@@ -11,11 +11,11 @@ export class InstrumentedMounts implements Mounts {
     metrics.countMountOperations();
   }
 
-  mount(device: string, target: string, fsType: FsType, options: readonly string[], signal?: AbortSignal): Promise<void> {
-    return this.timed('mount', () => this.inner.mount(device, target, fsType, options, signal));
+  mount(device: string, target: string, fsType: FsType, options: readonly string[], signal?: AbortSignal, snapshot?: readonly MountEntry[]): Promise<void> {
+    return this.timed('mount', () => this.inner.mount(device, target, fsType, options, signal, snapshot));
   }
-  bind(source: string, target: string, readonly: boolean, options?: readonly string[], signal?: AbortSignal): Promise<void> {
-    return this.timed('bind', () => this.inner.bind(source, target, readonly, options, signal));
+  bind(source: string, target: string, readonly: boolean, options?: readonly string[], signal?: AbortSignal, snapshot?: readonly MountEntry[]): Promise<void> {
+    return this.timed('bind', () => this.inner.bind(source, target, readonly, options, signal, snapshot));
   }
   unmount(target: string, signal?: AbortSignal): Promise<void> {
     return this.timed('unmount', () => this.inner.unmount(target, signal));

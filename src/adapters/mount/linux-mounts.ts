@@ -6,6 +6,7 @@ import { CommandRunner } from '../../ports/command-runner.js';
 import type { FsType } from '../../ports/filesystems.js';
 import { FS_TYPES } from '../../ports/filesystems.js';
 import { Logger } from '../../ports/logger.js';
+import { topmostMount as topmost } from '../../ports/mounts.js';
 import type { MountEntry, Mounts, VolumeUsage } from '../../ports/mounts.js';
 import { readBoundedFile } from './bounded-file-read.js';
 import { toolDetail } from './fs-tool-output.js';
@@ -40,7 +41,7 @@ export class LinuxMounts implements Mounts {
     return topmost(await this.listMounts(signal), path);
   }
 
-  async mount(device: string, target: string, fsType: FsType, options: readonly string[], signal?: AbortSignal): Promise<void> {
+  async mount(device: string, target: string, fsType: FsType, options: readonly string[], signal?: AbortSignal, snapshot?: readonly MountEntry[]): Promise<void> {
     assertDevicePath(device);
     assertHostPath(target, 'mount target');
     if (!(FS_TYPES as readonly string[]).includes(fsType)) {
@@ -48,7 +49,7 @@ export class LinuxMounts implements Mounts {
     }
     const flags = mountOptionsFor(fsType, options);
     const readonly = isReadOnly(flags);
-    const [table, names] = await Promise.all([this.listMounts(signal), deviceNames(device)]);
+    const [table, names] = await Promise.all([snapshot ?? this.listMounts(signal), deviceNames(device)]);
     const existing = topmost(table, target);
     if (existing) {
       if (names.includes(existing.source) && existing.fsType === fsType) {
@@ -63,11 +64,11 @@ export class LinuxMounts implements Mounts {
     await this.exec(argv, signal);
   }
 
-  async bind(source: string, target: string, readonly: boolean, options: readonly string[] = [], signal?: AbortSignal): Promise<void> {
+  async bind(source: string, target: string, readonly: boolean, options: readonly string[] = [], signal?: AbortSignal, snapshot?: readonly MountEntry[]): Promise<void> {
     assertHostPath(source, 'bind source');
     assertHostPath(target, 'bind target');
     const extra = bindOptions(options);
-    const table = await this.listMounts(signal);
+    const table = snapshot ?? (await this.listMounts(signal));
     const origin = topmost(table, source);
     if (!origin) throw new HostPreconditionError(`${source} is not a mount point; refusing to bind an unmounted directory`);
     const existing = topmost(table, target);
@@ -136,12 +137,6 @@ export class LinuxMounts implements Mounts {
     const result = await this.runner.run(argv, { timeoutMs: this.settings.commandTimeoutMs, signal });
     if (result.exitCode !== 0) throw new HostCommandError(argv[0]!, result.exitCode, toolDetail(result.stderr, result.stdout));
   }
-}
-
-/** The mount that is visible at `path`: the last one mounted there. */
-function topmost(table: readonly MountEntry[], path: string): MountEntry | undefined {
-  for (let i = table.length - 1; i >= 0; i -= 1) if (table[i]!.mountPoint === path) return table[i];
-  return undefined;
 }
 
 function sameAccess(existing: MountEntry, readonly: boolean, target: string): void {

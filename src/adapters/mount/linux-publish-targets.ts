@@ -1,5 +1,5 @@
 import { inject, injectable } from 'inversify';
-import { lstat, mkdir, readdir, rm, rmdir, stat } from 'node:fs/promises';
+import { lstat, mkdir, rm, rmdir, stat } from 'node:fs/promises';
 import { HostCommandError, HostPreconditionError } from '../../domain/errors.js';
 import { CommandRunner } from '../../ports/command-runner.js';
 import type { PathKind, PublishTargets } from '../../ports/publish-targets.js';
@@ -46,16 +46,27 @@ export class LinuxPublishTargets implements PublishTargets {
     return view ? { readOnlyView: view } : {};
   }
 
+  /**
+   * The empty directory a filesystem publish made is removed with one rmdir, which the kernel refuses
+   * for a non-empty directory or a mount point; anything that is not a directory is looked at first.
+   */
   async removeTarget(path: string): Promise<void> {
+    assertHostPath(path, 'target path');
+    try {
+      return await rmdir(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') throw new HostPreconditionError(`target ${path} is not empty; refusing to delete it (is it still mounted?)`);
+      if (code === 'EBUSY') throw new HostPreconditionError(`target ${path} is a mount point; refusing to delete it (unmount it first)`);
+      if (code !== 'ENOTDIR') throw error;
+    }
     const kind = await this.kindOf(path);
     if (kind === 'missing') return;
     if (kind === 'block-device') return rm(path);
     if (kind === 'file' && (await stat(path)).size === 0) return rm(path);
-    if (kind === 'directory') {
-      if ((await readdir(path)).length > 0) throw new HostPreconditionError(`target ${path} is not empty; refusing to delete it (is it still mounted?)`);
-      return rmdir(path);
-    }
-    throw new HostPreconditionError(`target ${path} is a ${kind}; refusing to delete it`);
+    const what = kind === 'file' ? 'a file with content' : 'not a directory, block device or regular file (a symbolic link?)';
+    throw new HostPreconditionError(`target ${path} is ${what}; refusing to delete it`);
   }
 
   async releaseReadOnlyView(view: string, signal?: AbortSignal): Promise<void> {

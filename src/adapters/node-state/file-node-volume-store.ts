@@ -1,6 +1,7 @@
 import { inject, injectable } from 'inversify';
 import type { ServiceIdentifier } from 'inversify';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isValidVolumeId, parseVolumeId } from '../../domain/ids.js';
 import type { VolumeId } from '../../domain/ids.js';
@@ -17,6 +18,10 @@ export const NodeStateSettings = Symbol.for('rds-csi.NodeStateSettings') as Serv
  * One `<volume-id>.json` per volume, written to a temporary file and renamed, so a crash never leaves
  * half a record. This process is the directory's only writer, so records it has read or written are
  * kept in memory (write-through) and loads after the first one cost no file access.
+ *
+ * Writes and removals are synchronous: a record is a few hundred bytes in a directory on the node's
+ * own disk, so the write is a page-cache copy, while each asynchronous step (open, write, close,
+ * rename) is a thread-pool round trip that cost more than the work, three or four per node RPC.
  */
 @injectable()
 export class FileNodeVolumeStore implements NodeVolumeStore {
@@ -41,21 +46,25 @@ export class FileNodeVolumeStore implements NodeVolumeStore {
 
   async save(record: NodeVolumeRecord): Promise<void> {
     if (!this.directoryReady) {
-      await mkdir(this.settings.directory, { recursive: true, mode: 0o700 });
+      mkdirSync(this.settings.directory, { recursive: true, mode: 0o700 });
       this.directoryReady = true;
     }
     const path = this.path(record.volumeId);
     const temporary = `${path}.${process.pid}.tmp`;
     const text = JSON.stringify(record);
     this.cache.delete(record.volumeId);
-    await writeFile(temporary, text, { mode: 0o600 });
-    await rename(temporary, path);
+    writeFileSync(temporary, text, { mode: 0o600 });
+    renameSync(temporary, path);
     this.cache.set(record.volumeId, text);
   }
 
   async remove(volumeId: VolumeId): Promise<void> {
     this.cache.delete(volumeId);
-    await rm(this.path(volumeId), { force: true });
+    try {
+      unlinkSync(this.path(volumeId));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
     this.cache.set(volumeId, null);
   }
 

@@ -5,7 +5,8 @@ import { decidePublish } from '../../domain/node-volume.js';
 import type { Publication } from '../../domain/node-volume.js';
 import type { VolumeCapability } from '../../domain/volume-capability.js';
 import { LockManager } from '../../ports/lock-manager.js';
-import { Mounts } from '../../ports/mounts.js';
+import { Mounts, topmostMount } from '../../ports/mounts.js';
+import type { MountEntry } from '../../ports/mounts.js';
 import { NodeVolumeStore } from '../../ports/node-volume-store.js';
 import { NvmeInitiator } from '../../ports/nvme-initiator.js';
 import { parseNqn } from '../../domain/nqn.js';
@@ -45,20 +46,28 @@ export class NodePublishVolume {
       }
       const request = { targetPath: command.targetPath, readonly: command.readonly, capability: command.capability };
       const earlier = record.publications.find((p) => p.targetPath === command.targetPath);
-      if (decidePublish(record, request) === 'repeat' && (await this.inPlace(command))) return;
+      const repeat = decidePublish(record, request) === 'repeat';
+      // A filesystem target's directory is made while the mount table is read; making it mounts nothing.
+      const table = command.capability.accessType.kind === 'block' ? undefined : await this.tableWithTarget(command);
+      if (repeat && (await this.inPlace(command, table))) return;
       if (earlier?.readOnlyDevice) await this.targets.releaseReadOnlyView(earlier.readOnlyDevice, signal);
-      const publication = await this.publish(command, record.nqn, request);
+      const publication = await this.publish(command, record.nqn, request, table);
       const others = record.publications.filter((p) => p.targetPath !== command.targetPath);
       await this.store.save({ ...record, publications: [...others, publication] });
     }, { signal });
   }
 
-  private async inPlace(command: NodePublishCommand): Promise<boolean> {
-    if (command.capability.accessType.kind === 'block') return (await this.targets.kindOf(command.targetPath)) === 'block-device';
-    return (await this.mounts.findMount(command.targetPath, command.signal)) !== undefined;
+  private async tableWithTarget(command: NodePublishCommand): Promise<readonly MountEntry[]> {
+    const [table] = await Promise.all([this.mounts.listMounts(command.signal), this.targets.ensureDirectory(command.targetPath)]);
+    return table;
   }
 
-  private async publish(command: NodePublishCommand, nqn: string, request: Publication): Promise<Publication> {
+  private async inPlace(command: NodePublishCommand, table: readonly MountEntry[] | undefined): Promise<boolean> {
+    if (!table) return (await this.targets.kindOf(command.targetPath)) === 'block-device';
+    return topmostMount(table, command.targetPath) !== undefined;
+  }
+
+  private async publish(command: NodePublishCommand, nqn: string, request: Publication, table: readonly MountEntry[] | undefined): Promise<Publication> {
     const { signal } = command;
     if (command.capability.accessType.kind === 'block') {
       const device = await this.initiator.resolveDevice(parseNqn(nqn));
@@ -66,9 +75,8 @@ export class NodePublishVolume {
       const { readOnlyView } = await this.targets.createBlockNode(device, command.targetPath, command.readonly, signal);
       return readOnlyView ? { ...request, readOnlyDevice: readOnlyView } : request;
     }
-    await this.targets.ensureDirectory(command.targetPath);
     const flags = command.capability.accessType.kind === 'mount' ? command.capability.accessType.mountFlags : [];
-    await this.mounts.bind(command.stagingPath, command.targetPath, command.readonly, flags, signal);
+    await this.mounts.bind(command.stagingPath, command.targetPath, command.readonly, flags, signal, table);
     return request;
   }
 }

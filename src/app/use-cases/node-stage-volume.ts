@@ -7,7 +7,7 @@ import { Filesystems, FS_TYPES } from '../../ports/filesystems.js';
 import type { FsType } from '../../ports/filesystems.js';
 import { LockManager } from '../../ports/lock-manager.js';
 import { Logger } from '../../ports/logger.js';
-import { Mounts } from '../../ports/mounts.js';
+import { Mounts, topmostMount } from '../../ports/mounts.js';
 import type { MountEntry } from '../../ports/mounts.js';
 import { NodeVolumeStore } from '../../ports/node-volume-store.js';
 import { NvmeInitiator } from '../../ports/nvme-initiator.js';
@@ -51,15 +51,15 @@ export class NodeStageVolume {
     return this.locks.withVolumeLock(command.volumeId, async () => {
       const previous = await this.store.load(command.volumeId);
       if (previous) assertStageCompatible(previous, command.stagingPath, command.capability);
-      // What is mounted at the staging path is read while nvme connect runs: connecting mounts
-      // nothing, and under the volume lock nothing of ours mounts there meanwhile.
-      const mounted = command.capability.accessType.kind === 'mount' ? this.mounts.findMount(command.stagingPath, signal) : undefined;
-      mounted?.catch(() => undefined); // awaited below unless connect fails first
+      // The mount table is read while nvme connect runs: connecting mounts nothing, and under the
+      // volume lock nothing of ours mounts at the staging path meanwhile.
+      const table = command.capability.accessType.kind === 'mount' ? this.mounts.listMounts(signal) : undefined;
+      table?.catch(() => undefined); // awaited below unless connect fails first
       const { devicePath } = await this.initiator.connect(target, signal);
       let fsType: FsType | undefined;
       let repaired = false;
-      if (mounted) {
-        ({ fsType, repaired } = await this.stageFilesystem(command, devicePath, await mounted, signal));
+      if (table) {
+        ({ fsType, repaired } = await this.stageFilesystem(command, devicePath, await table, signal));
       }
       await this.store.save({
         volumeId: command.volumeId,
@@ -73,8 +73,9 @@ export class NodeStageVolume {
     }, { signal });
   }
 
-  private async stageFilesystem(command: NodeStageCommand, device: string, mounted: MountEntry | undefined, signal?: AbortSignal): Promise<{ fsType: FsType; repaired: boolean }> {
+  private async stageFilesystem(command: NodeStageCommand, device: string, table: readonly MountEntry[], signal?: AbortSignal): Promise<{ fsType: FsType; repaired: boolean }> {
     const path = command.stagingPath;
+    const mounted = topmostMount(table, path);
     let repaired = false;
     if (mounted && mounted.source !== device) {
       // Only a mount from a device file that no longer exists (renamed after a reconnect) is ours to
@@ -102,7 +103,8 @@ export class NodeStageVolume {
       throw new HostPreconditionError(`volume ${command.volumeId} holds ${found}, which this driver does not mount; it was left untouched`);
     }
     const flags = command.capability.accessType.kind === 'mount' ? command.capability.accessType.mountFlags : [];
-    await this.mounts.mount(device, path, fsType, flags, signal);
+    // After a repair the table read before it is out of date: mount() reads its own.
+    await this.mounts.mount(device, path, fsType, flags, signal, repaired ? undefined : table);
     return { fsType, repaired };
   }
 

@@ -24,7 +24,8 @@ export class NodeUnpublishVolume {
     await this.locks.withVolumeLock(volumeId, async () => {
       const record = await this.store.load(volumeId);
       const publication = record?.publications.find((p) => p.targetPath === targetPath);
-      if ((await this.targets.kindOf(targetPath)) === 'directory') await this.mounts.unmount(targetPath, signal);
+      // Nothing mounted at the target (a block node, a missing path) makes this a table read only.
+      await this.mounts.unmount(targetPath, signal);
       await this.targets.removeTarget(targetPath);
       if (publication?.readOnlyDevice) await this.targets.releaseReadOnlyView(publication.readOnlyDevice, signal);
       if (record && publication) {

@@ -78,3 +78,35 @@ describe('mount storm guard', () => {
     expect(runner.calls[2]!.argv).toEqual(['umount', '--', '/pods/ro']);
   });
 });
+
+describe('a mount table the caller already read (snapshot)', () => {
+  /** The adapter's own table is a file that does not exist: any read of it fails the call. */
+  const withoutTable = () => {
+    const runner = new ScriptedCommandRunner().on(['mount'], { exitCode: 0 });
+    const mounts = new LinuxMounts(runner, new RecordingLogger(), { ...DEFAULT_MOUNT_SETTINGS, mountinfoPath: join(dir, 'absent-mountinfo') });
+    return { runner, mounts };
+  };
+  const table = async (lines: string[]) => (await setup(lines)).mounts.listMounts();
+
+  it('stands in for reading the table: mount and bind run on it alone', async () => {
+    const { runner, mounts } = withoutTable();
+    await expect(mounts.mount('/dev/nvme3n1', '/stage', 'ext4', [])).rejects.toThrow(/absent-mountinfo/);
+    const snapshot = await table([]);
+    await mounts.mount('/dev/nvme3n1', '/stage', 'ext4', [], undefined, snapshot);
+    await mounts.bind('/stage', '/pods/a', false, [], undefined, await table(['100 22 259:9 / /stage rw,relatime - ext4 /dev/nvme3n1 rw']));
+    expect(runner.calls.map((c) => c.argv)).toEqual([
+      ['mount', '-t', 'ext4', '--', '/dev/nvme3n1', '/stage'],
+      ['mount', '--bind', '--', '/stage', '/pods/a'],
+    ]);
+  });
+
+  it('keeps idempotence and the storm guard: what the snapshot shows counts', async () => {
+    const { runner, mounts } = withoutTable();
+    const staged = await table(['100 22 259:9 / /stage rw,relatime - ext4 /dev/nvme3n1 rw']);
+    await mounts.mount('/dev/nvme3n1', '/stage', 'ext4', [], undefined, staged);
+    await expect(mounts.mount('/dev/nvme4n1', '/stage', 'ext4', [], undefined, staged)).rejects.toThrow(/already mounted from \/dev\/nvme3n1/);
+    await expect(mounts.mount('/dev/nvme3n1', '/other', 'ext4', [], undefined, await table(deviceEntries(100)))).rejects.toThrow(/already has 100 mount entries/);
+    await expect(mounts.bind('/unstaged', '/pods/b', false, [], undefined, staged)).rejects.toThrow(/not a mount point/);
+    expect(runner.calls).toHaveLength(0);
+  });
+});
