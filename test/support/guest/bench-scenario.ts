@@ -9,7 +9,7 @@ import { Http2CsiClient } from '../http2-csi-client.js';
 import { type GuestRig, NVME_PORT, sh } from './guest-rig.js';
 import { place, type Report, unplace } from './lifecycle-scenario.js';
 
-const ROUNDS = 11;
+const ROUNDS = 25;
 const WARM_UP = 2;
 
 /**
@@ -18,7 +18,9 @@ const WARM_UP = 2;
  * the same host commands run directly, interleaved with the driver's cycles: nvme connect, blkid,
  * e2fsck, mount, bind mount, two umounts, nvme disconnect. The cycle is timed at the client, through
  * a plain HTTP/2 gRPC client (see Http2CsiClient). Reported as `bench`: both medians, their ratio,
- * the driver's own RPC medians (from its log) and the direct commands' medians, to show where time goes.
+ * both quartiles, the driver's own RPC medians (from its log) and the direct commands' medians, to show
+ * where time goes. Under TCG single cycles vary by a third from one to the next on a busy machine;
+ * 25 rounds keep the medians within a few percent of each other between runs.
  */
 export async function bench(rig: GuestRig, report: Report): Promise<void> {
   const c = rig.client;
@@ -81,6 +83,8 @@ export async function bench(rig: GuestRig, report: Report): Promise<void> {
       directMs: median(same),
       ratio: median(driver) / median(same),
       rounds: ROUNDS,
+      // The machine's noise shows in the spread: the quartiles of both, per cycle.
+      quartilesMs: { driver: quartiles(driver), direct: quartiles(same) },
       rpcMs: rpcMedians(rig.log().slice(logFrom)),
       directStepsMs: Object.fromEntries([...steps].map(([name, ms]) => [name, Math.round(median(ms))])),
     });
@@ -118,6 +122,14 @@ function rpcMedians(log: string): Record<string, number> {
 }
 
 function median(values: readonly number[]): number {
+  return quantile(values, 0.5);
+}
+
+function quartiles(values: readonly number[]): [number, number] {
+  return [Math.round(quantile(values, 0.25)), Math.round(quantile(values, 0.75))];
+}
+
+function quantile(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+  return sorted[Math.floor((sorted.length - 1) * q + 0.5)]!;
 }
