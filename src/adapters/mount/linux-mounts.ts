@@ -1,4 +1,5 @@
-import { realpath, statfs } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { inject, injectable } from 'inversify';
 import { AbortedByCallerError, HostCommandError, HostPreconditionError, InvalidArgumentError } from '../../domain/errors.js';
 import { describeValue } from '../../domain/ids.js';
@@ -49,7 +50,8 @@ export class LinuxMounts implements Mounts {
     }
     const flags = mountOptionsFor(fsType, options);
     const readonly = isReadOnly(flags);
-    const [table, names] = await Promise.all([snapshot ?? this.listMounts(signal), deviceNames(device)]);
+    const names = deviceNames(device);
+    const table = snapshot ?? (await this.listMounts(signal));
     const existing = topmost(table, target);
     if (existing) {
       if (names.includes(existing.source) && existing.fsType === fsType) {
@@ -146,8 +148,16 @@ function sameAccess(existing: MountEntry, readonly: boolean, target: string): vo
   );
 }
 
-/** The names mountinfo may show for a device: as given and with symlinks resolved. */
-async function deviceNames(device: string): Promise<string[]> {
-  const resolved = await realpath(device).catch(() => device);
+/**
+ * The names mountinfo may show for a device: as given and with symlinks resolved. Resolved
+ * synchronously: the path is checked to lie under /dev, whose entries the kernel keeps in memory.
+ */
+function deviceNames(device: string): string[] {
+  let resolved = device;
+  try {
+    resolved = realpathSync.native(device);
+  } catch {
+    // A device that is not there (yet) is known by the name it was given.
+  }
   return resolved === device ? [device] : [device, resolved];
 }
