@@ -82,6 +82,8 @@ export async function bench(rig: GuestRig, report: Report): Promise<void> {
       cycleMs: median(driver),
       directMs: median(same),
       ratio: median(driver) / median(same),
+      // Each cycle against the direct one right after it: the machine's speed drifts over minutes here.
+      pairedRatio: median(driver.map((ms, i) => ms / same[i]!)),
       rounds: ROUNDS,
       // The machine's noise shows in the spread: the quartiles of both, per cycle.
       quartilesMs: { driver: quartiles(driver), direct: quartiles(same) },
