@@ -19,8 +19,10 @@ const WARM_UP = 2;
  * e2fsck, mount, bind mount, two umounts, nvme disconnect. The cycle is timed at the client, through
  * a plain HTTP/2 gRPC client (see Http2CsiClient). Reported as `bench`: both medians, their ratio,
  * both quartiles, the driver's own RPC medians (from its log) and the direct commands' medians, to show
- * where time goes. Under TCG single cycles vary by a third from one to the next on a busy machine;
- * 25 rounds keep the medians within a few percent of each other between runs.
+ * where time goes. Under TCG on this machine single cycles vary by a third, and its speed drifts over
+ * minutes, so the ratio moves by a few hundredths between runs; 61 rounds did not narrow that more
+ * than 25 do. The median of paired ratios (`pairedRatio`) is shown too: both cycles of a pair run in
+ * the same phase of the machine.
  */
 export async function bench(rig: GuestRig, report: Report): Promise<void> {
   const c = rig.client;
