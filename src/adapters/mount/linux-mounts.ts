@@ -7,7 +7,7 @@ import { CommandRunner } from '../../ports/command-runner.js';
 import type { FsType } from '../../ports/filesystems.js';
 import { FS_TYPES } from '../../ports/filesystems.js';
 import { Logger } from '../../ports/logger.js';
-import { topmostMount as topmost } from '../../ports/mounts.js';
+import { topmostMount } from '../../ports/mounts.js';
 import type { MountEntry, Mounts, VolumeUsage } from '../../ports/mounts.js';
 import { readBoundedFile } from './bounded-file-read.js';
 import { toolDetail } from './fs-tool-output.js';
@@ -39,7 +39,7 @@ export class LinuxMounts implements Mounts {
 
   async findMount(path: string, signal?: AbortSignal): Promise<MountEntry | undefined> {
     assertHostPath(path, 'path');
-    return topmost(await this.listMounts(signal), path);
+    return topmostMount(await this.listMounts(signal), path);
   }
 
   async mount(device: string, target: string, fsType: FsType, options: readonly string[], signal?: AbortSignal, snapshot?: readonly MountEntry[]): Promise<void> {
@@ -52,7 +52,7 @@ export class LinuxMounts implements Mounts {
     const readonly = isReadOnly(flags);
     const names = deviceNames(device);
     const table = snapshot ?? (await this.listMounts(signal));
-    const existing = topmost(table, target);
+    const existing = topmostMount(table, target);
     if (existing) {
       if (names.includes(existing.source) && existing.fsType === fsType) {
         return sameAccess(existing, readonly, target);
@@ -71,9 +71,9 @@ export class LinuxMounts implements Mounts {
     assertHostPath(target, 'bind target');
     const extra = bindOptions(options);
     const table = snapshot ?? (await this.listMounts(signal));
-    const origin = topmost(table, source);
+    const origin = topmostMount(table, source);
     if (!origin) throw new HostPreconditionError(`${source} is not a mount point; refusing to bind an unmounted directory`);
-    const existing = topmost(table, target);
+    const existing = topmostMount(table, target);
     if (existing) {
       if (existing.major === origin.major && existing.minor === origin.minor && existing.root === origin.root) {
         return sameAccess(existing, readonly, target);

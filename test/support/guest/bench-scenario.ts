@@ -6,6 +6,7 @@ import { NodeService } from '../../../src/generated/csi/csi.js';
 import type { CreateVolumeResponse } from '../../../src/generated/csi/csi.js';
 import { Mode, mountCapability, nodeReq, req } from '../csi-requests.js';
 import { Http2CsiClient } from '../http2-csi-client.js';
+import { percentile } from '../percentile.js';
 import { type GuestRig, NVME_PORT, sh } from './guest-rig.js';
 import { place, type Report, unplace } from './lifecycle-scenario.js';
 
@@ -126,14 +127,9 @@ function rpcMedians(log: string): Record<string, number> {
 }
 
 function median(values: readonly number[]): number {
-  return quantile(values, 0.5);
+  return percentile(values, 50);
 }
 
 function quartiles(values: readonly number[]): [number, number] {
-  return [Math.round(quantile(values, 0.25)), Math.round(quantile(values, 0.75))];
-}
-
-function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) * q + 0.5)]!;
+  return [Math.round(percentile(values, 25)), Math.round(percentile(values, 75))];
 }
