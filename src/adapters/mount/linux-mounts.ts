@@ -9,12 +9,12 @@ import { FS_TYPES } from '../../ports/filesystems.js';
 import { Logger } from '../../ports/logger.js';
 import { topmostMount } from '../../ports/mounts.js';
 import type { MountEntry, Mounts, VolumeUsage } from '../../ports/mounts.js';
-import { readBoundedFile } from './bounded-file-read.js';
 import { toolDetail } from './fs-tool-output.js';
 import { assertDevicePath, assertHostPath } from './host-paths.js';
 import { bindOptions, isReadOnly, mountOptionsFor } from './mount-options.js';
 import { MountSettings } from './mount-settings.js';
 import { parseMountinfo } from './mountinfo-parser.js';
+import { ProcFileReader } from './proc-file-reader.js';
 
 /** More stacked mounts than this on one target means something else keeps mounting there. */
 const MAX_STACKED_UNMOUNTS = 32;
@@ -22,19 +22,19 @@ const MAX_STACKED_UNMOUNTS = 32;
 /** Mounts through mount(8)/umount(8) and /proc/self/mountinfo. */
 @injectable()
 export class LinuxMounts implements Mounts {
+  private readonly mountinfo: ProcFileReader;
+
   constructor(
     @inject(CommandRunner) private readonly runner: CommandRunner,
     @inject(Logger) private readonly logger: Logger,
     @inject(MountSettings) private readonly settings: MountSettings,
-  ) {}
+  ) {
+    this.mountinfo = new ProcFileReader(settings.mountinfoPath, { timeoutMs: settings.mountinfoTimeoutMs, maxBytes: settings.mountinfoMaxBytes });
+  }
 
   async listMounts(signal?: AbortSignal): Promise<MountEntry[]> {
     if (signal?.aborted) throw new AbortedByCallerError('reading the mount table was cancelled');
-    const text = await readBoundedFile(this.settings.mountinfoPath, {
-      timeoutMs: this.settings.mountinfoTimeoutMs,
-      maxBytes: this.settings.mountinfoMaxBytes,
-    });
-    return parseMountinfo(text);
+    return parseMountinfo(await this.mountinfo.read());
   }
 
   async findMount(path: string, signal?: AbortSignal): Promise<MountEntry | undefined> {
