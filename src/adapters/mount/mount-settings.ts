@@ -1,7 +1,7 @@
 import type { ServiceIdentifier } from 'inversify';
 
 export interface MountSettings {
-  /** Normally /proc/self/mountinfo; tests point it at a fixture. */
+  /** Normally /proc/self/mountinfo; tests point it at a fixture, rewritten in place (it is read through one descriptor). */
   readonly mountinfoPath: string;
   readonly mountinfoTimeoutMs: number;
   readonly mountinfoMaxBytes: number;
