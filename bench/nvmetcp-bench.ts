@@ -32,7 +32,7 @@ export async function nvmetcpBenchmarks(): Promise<void> {
     process.stderr.write(
       `nvmetcp: guest up after ${vm.bootedAfterMs} ms, node plugin answered Probe ${probeMs} ms after the guest command started ` +
         `(the scenario process loaded ${ready['loadedMs']} ms, started the node plugin ${ready['spawnedMs']} ms and saw Probe ${ready['probedMs']} ms after its own start); ` +
-        `direct commands ${Math.round(Number(bench['directMs']))} ms a cycle (quartiles of ${bench['rounds']} cycles: ${JSON.stringify(bench['quartilesMs'])}; median of each cycle over the direct one after it: ${Number(bench['pairedRatio']).toFixed(2)}) ${JSON.stringify(bench['directStepsMs'])}; driver RPC medians ${JSON.stringify(bench['rpcMs'])}\n`,
+        `direct commands ${Math.round(Number(bench['directMs']))} ms a cycle (quartiles of ${bench['rounds']} cycles: ${JSON.stringify(bench['quartilesMs'])}; median of each cycle over the direct one after it: ${Number(bench['pairedRatio']).toFixed(2)}) ${JSON.stringify(bench['directStepsMs'])}; driver RPC medians ${JSON.stringify(bench['rpcMs'])}, at the client ${JSON.stringify(bench['clientRpcMs'])}\n`,
     );
   } finally {
     await vm.stop();

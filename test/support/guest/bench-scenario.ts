@@ -5,7 +5,7 @@ import { SysfsNvmeResolver } from '../../../src/adapters/nvme/sysfs-nvme-resolve
 import { NodeService } from '../../../src/generated/csi/csi.js';
 import type { CreateVolumeResponse } from '../../../src/generated/csi/csi.js';
 import { Mode, mountCapability, nodeReq, req } from '../csi-requests.js';
-import { Http2CsiClient } from '../http2-csi-client.js';
+import { Http2CsiClient, type UnaryMethod } from '../http2-csi-client.js';
 import { percentile } from '../percentile.js';
 import { type GuestRig, NVME_PORT, sh } from './guest-rig.js';
 import { place, type Report, unplace } from './lifecycle-scenario.js';
@@ -19,8 +19,8 @@ const WARM_UP = 2;
  * the same host commands run directly, interleaved with the driver's cycles: nvme connect, blkid,
  * e2fsck, mount, bind mount, two umounts, nvme disconnect. The cycle is timed at the client, through
  * a plain HTTP/2 gRPC client (see Http2CsiClient). Reported as `bench`: both medians, their ratio,
- * both quartiles, the driver's own RPC medians (from its log) and the direct commands' medians, to show
- * where time goes. Under TCG on this machine single cycles vary by a third, and its speed drifts over
+ * both quartiles, the RPC medians as the driver logs them and as the client sees them (the difference
+ * is the transport's), and the direct commands' medians, to show where time goes. Under TCG on this machine single cycles vary by a third, and its speed drifts over
  * minutes, so the ratio moves by a few hundredths between runs; 61 rounds did not narrow that more
  * than 25 do. The median of paired ratios (`pairedRatio`) is shown too: both cycles of a pair run in
  * the same phase of the machine.
@@ -35,12 +35,20 @@ export async function bench(rig: GuestRig, report: Report): Promise<void> {
   const nqn = `nqn.2000-02.com.mikrotik:${vol.id}`;
   const node = new Http2CsiClient(rig.nodeSocket);
 
+  // Each RPC as the client sees it too: over the driver's own duration, that is the transport's share.
+  const atClient = new Map<string, number[]>();
+  const call = async <Req, Res>(method: UnaryMethod<Req, Res>, request: Req, timeoutMs?: number) => {
+    const started = performance.now();
+    await node.call(method, request, timeoutMs);
+    const name = method.path.slice(method.path.lastIndexOf('/') + 1);
+    atClient.set(name, [...(atClient.get(name) ?? []), performance.now() - started]);
+  };
   const cycle = async () => {
     const started = performance.now();
-    await node.call(NodeService.nodeStageVolume, nodeReq.stage(vol.id, vol.staging, cap, vol.contexts), 120_000);
-    await node.call(NodeService.nodePublishVolume, nodeReq.publish(vol.id, vol.staging, vol.target, cap));
-    await node.call(NodeService.nodeUnpublishVolume, nodeReq.unpublish(vol.id, vol.target));
-    await node.call(NodeService.nodeUnstageVolume, nodeReq.unstage(vol.id, vol.staging), 120_000);
+    await call(NodeService.nodeStageVolume, nodeReq.stage(vol.id, vol.staging, cap, vol.contexts), 120_000);
+    await call(NodeService.nodePublishVolume, nodeReq.publish(vol.id, vol.staging, vol.target, cap));
+    await call(NodeService.nodeUnpublishVolume, nodeReq.unpublish(vol.id, vol.target));
+    await call(NodeService.nodeUnstageVolume, nodeReq.unstage(vol.id, vol.staging), 120_000);
     return performance.now() - started;
   };
   const steps = new Map<string, number[]>();
@@ -74,6 +82,7 @@ export async function bench(rig: GuestRig, report: Report): Promise<void> {
       await direct();
     }
     steps.clear();
+    atClient.clear();
     const logFrom = rig.log().length;
     const driver: number[] = [];
     const same: number[] = [];
@@ -91,6 +100,7 @@ export async function bench(rig: GuestRig, report: Report): Promise<void> {
       // The machine's noise shows in the spread: the quartiles of both, per cycle.
       quartilesMs: { driver: quartiles(driver), direct: quartiles(same) },
       rpcMs: rpcMedians(rig.log().slice(logFrom)),
+      clientRpcMs: Object.fromEntries([...atClient].map(([name, ms]) => [name, Math.round(median(ms))])),
       directStepsMs: Object.fromEntries([...steps].map(([name, ms]) => [name, Math.round(median(ms))])),
     });
   } finally {
