@@ -20,10 +20,10 @@ const WARM_UP = 2;
  * e2fsck, mount, bind mount, two umounts, nvme disconnect. The cycle is timed at the client, through
  * a plain HTTP/2 gRPC client (see Http2CsiClient). Reported as `bench`: both medians, their ratio,
  * both quartiles, the RPC medians as the driver logs them and as the client sees them (the difference
- * is the transport's), and the direct commands' medians, to show where time goes. Under TCG on this machine single cycles vary by a third, and its speed drifts over
- * minutes, so the ratio moves by a few hundredths between runs; 61 rounds did not narrow that more
- * than 25 do. The median of paired ratios (`pairedRatio`) is shown too: both cycles of a pair run in
- * the same phase of the machine.
+ * is the transport's), and the direct commands' medians, to show where time goes. Under TCG on this
+ * machine single cycles vary by a third, and its speed drifts over minutes, so the ratio moves by a
+ * few hundredths between runs; 61 rounds did not narrow that more than 25 do. The median of paired
+ * ratios (`pairedRatio`) is shown too: both cycles of a pair run in the same phase of the machine.
  */
 export async function bench(rig: GuestRig, report: Report): Promise<void> {
   const c = rig.client;
@@ -35,7 +35,7 @@ export async function bench(rig: GuestRig, report: Report): Promise<void> {
   const nqn = `nqn.2000-02.com.mikrotik:${vol.id}`;
   const node = new Http2CsiClient(rig.nodeSocket);
 
-  // Each RPC as the client sees it too: over the driver's own duration, that is the transport's share.
+  // Each RPC as the client sees it: what it takes beyond the duration the driver logs is the transport's.
   const atClient = new Map<string, number[]>();
   const call = async <Req, Res>(method: UnaryMethod<Req, Res>, request: Req, timeoutMs?: number) => {
     const started = performance.now();
