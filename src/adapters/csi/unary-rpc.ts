@@ -55,25 +55,34 @@ export function unaryRpc<Req, Res>(logger: Logger, spec: RpcSpec<Req, Res>, metr
       },
     };
     // Every line logged while the call runs, by any component, carries its request ID, the final one too.
+    // The answer goes out first: the call's line and metrics follow on the next turn of the event loop,
+    // after the answer is written (they cost about a millisecond a call under QEMU), and say how long
+    // the work took, not the logging.
     runWithLogContext({ requestId }, () => spec
       .run(call.request, context)
       .then(
         (response) => {
-          const line = { ...fields, ...safeOutcome(spec, response), durationMs: elapsed(started), code: 'OK' };
-          metrics?.rpcCompleted(spec.method, 'OK', line.durationMs / 1000);
-          if (spec.quiet) logger.debug('rpc', line);
-          else logger.info('rpc', line);
+          const durationMs = elapsed(started);
           answered = true;
           callback(null, response);
+          setImmediate(() => {
+            const line = { ...fields, ...safeOutcome(spec, response), durationMs, code: 'OK' };
+            metrics?.rpcCompleted(spec.method, 'OK', durationMs / 1000);
+            if (spec.quiet) logger.debug('rpc', line);
+            else logger.info('rpc', line);
+          });
         },
         (error: unknown) => {
+          const durationMs = elapsed(started);
           const failure = toGrpcFailure(error);
-          const line = { ...fields, durationMs: elapsed(started), code: statusName(failure.code), message: failure.details };
-          metrics?.rpcCompleted(spec.method, line.code, line.durationMs / 1000);
-          if (failure.code === status.INTERNAL) logger.error('rpc', { ...line, cause: error });
-          else logger.warn('rpc', line);
           answered = true;
           callback({ code: failure.code, details: failure.details });
+          setImmediate(() => {
+            const line = { ...fields, durationMs, code: statusName(failure.code), message: failure.details };
+            metrics?.rpcCompleted(spec.method, line.code, durationMs / 1000);
+            if (failure.code === status.INTERNAL) logger.error('rpc', { ...line, cause: error });
+            else logger.warn('rpc', line);
+          });
         },
       )
       .finally(() => clearTimeout(timer)));

@@ -1,12 +1,14 @@
 import { status } from '@grpc/grpc-js';
-import type { ServiceError } from '@grpc/grpc-js';
+import type { sendUnaryData, ServerUnaryCall, ServiceError } from '@grpc/grpc-js';
+import { EventEmitter } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CsiGrpcServer } from '../../../src/adapters/csi/grpc-server.js';
 import { unaryRpc } from '../../../src/adapters/csi/unary-rpc.js';
-import { AbortedByCallerError } from '../../../src/domain/errors.js';
+import { RecordingMetrics } from '../../../src/adapters/memory/recording-metrics.js';
+import { AbortedByCallerError, VolumeNotFoundError } from '../../../src/domain/errors.js';
 import type { GetPluginInfoResponse, IdentityServer, ProbeResponse } from '../../../src/generated/csi/csi.js';
 import { CsiClient } from '../../support/csi-client.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
@@ -68,5 +70,38 @@ describe('unaryRpc: the call signal', () => {
     expect(seen?.aborted).toBe(true);
     expect(reason).toBeInstanceOf(AbortedByCallerError);
     expect((reason as Error).message).toMatch(/Probe was cancelled by the caller/);
+  });
+});
+
+describe('unaryRpc: the answer goes out before the call is logged and counted', () => {
+  /** A grpc-js call as the handler sees it: the request, no deadline, and its events. */
+  const call = () => Object.assign(new EventEmitter(), { request: {}, getDeadline: () => Infinity }) as unknown as ServerUnaryCall<object, ProbeResponse>;
+  const rpcLines = (logger: RecordingLogger) => logger.lines.filter((l) => l.message === 'rpc');
+
+  it('answers, then logs the line with the work\'s duration and counts the call', async () => {
+    const logger = new RecordingLogger();
+    const metrics = new RecordingMetrics();
+    const handler = unaryRpc(logger, { method: 'Probe', run: async () => ({ ready: true }) }, metrics);
+    const atAnswer = await new Promise<{ lines: number; counted: number; response: ProbeResponse | null | undefined }>((resolve) => {
+      const done: sendUnaryData<ProbeResponse> = (_error, response) => resolve({ lines: rpcLines(logger).length, counted: metrics.rpcs.length, response });
+      handler(call(), done);
+    });
+    expect(atAnswer).toEqual({ lines: 0, counted: 0, response: { ready: true } });
+    await new Promise((r) => setImmediate(r));
+    expect(rpcLines(logger).map((l) => [l.level, l.fields.method, l.fields.code, typeof l.fields.durationMs])).toEqual([['info', 'Probe', 'OK', 'number']]);
+    expect(metrics.rpcs).toEqual([{ method: 'Probe', code: 'OK' }]);
+  });
+
+  it('sends a failure\'s status first too, then the warning naming it', async () => {
+    const logger = new RecordingLogger();
+    const metrics = new RecordingMetrics();
+    const handler = unaryRpc(logger, { method: 'Probe', run: async () => Promise.reject(new VolumeNotFoundError('v-gone')) }, metrics);
+    const atAnswer = await new Promise<{ lines: number; code: number | undefined }>((resolve) => {
+      handler(call(), (error) => resolve({ lines: rpcLines(logger).length, code: (error as { code?: number } | null)?.code }));
+    });
+    expect(atAnswer).toEqual({ lines: 0, code: status.NOT_FOUND });
+    await new Promise((r) => setImmediate(r));
+    expect(rpcLines(logger).map((l) => [l.level, l.fields.code, l.fields.message])).toEqual([['warn', 'NOT_FOUND', 'volume v-gone does not exist']]);
+    expect(metrics.rpcs).toEqual([{ method: 'Probe', code: 'NOT_FOUND' }]);
   });
 });
