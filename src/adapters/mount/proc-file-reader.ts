@@ -48,16 +48,17 @@ export class ProcFileReader {
       used = this.current ??= openDescriptor(this.path);
       return readWhole(await used, this.path, this.bounds.maxBytes, () => expired);
     })();
-    const outcome = Promise.race([work, deadline]);
+    // Retired before the next read is let through, so it cannot pick up this descriptor.
+    const outcome = Promise.race([work, deadline]).catch((error: unknown) => {
+      if (used) this.retire(used, work);
+      throw error;
+    });
     this.queue = outcome.then(
       () => undefined,
       () => undefined,
     );
     try {
       return await outcome;
-    } catch (error) {
-      if (used) this.retire(used, work);
-      throw error;
     } finally {
       clearTimeout(timer);
     }
