@@ -1,8 +1,6 @@
-import { close, open, read } from 'node:fs';
-import { HostCommandTimeoutError, HostPreconditionError } from '../../domain/errors.js';
+import { close, open } from 'node:fs';
+import { READ_BUFFER_BYTES, readDeadline, readWhole } from './bounded-file-read.js';
 import type { ReadBounds } from './bounded-file-read.js';
-
-const INITIAL_BUFFER = 256 * 1024;
 
 interface Descriptor {
   readonly fd: number;
@@ -32,24 +30,18 @@ export class ProcFileReader {
   ) {}
 
   async read(): Promise<string> {
-    let expired = false;
-    let timer: NodeJS.Timeout | undefined;
+    const deadline = readDeadline(this.path, this.bounds.timeoutMs);
     let used: Promise<Descriptor> | undefined;
-    const deadline = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => {
-        expired = true;
-        reject(new HostCommandTimeoutError(`reading ${this.path}`, this.bounds.timeoutMs));
-      }, this.bounds.timeoutMs);
-    });
     const previous = this.queue;
     const work = (async () => {
       await previous;
-      if (expired) return '';
+      if (deadline.expired()) return '';
       used = this.current ??= openDescriptor(this.path);
-      return readWhole(await used, this.path, this.bounds.maxBytes, () => expired);
+      const { fd, buffer } = await used;
+      return readWhole(fd, buffer, this.path, this.bounds.maxBytes, deadline.expired);
     })();
     // Retired before the next read is let through, so it cannot pick up this descriptor.
-    const outcome = Promise.race([work, deadline]).catch((error: unknown) => {
+    const outcome = Promise.race([work, deadline.passed]).catch((error: unknown) => {
       if (used) this.retire(used, work);
       throw error;
     });
@@ -60,7 +52,7 @@ export class ProcFileReader {
     try {
       return await outcome;
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
   }
 
@@ -80,32 +72,6 @@ export class ProcFileReader {
 
 function openDescriptor(path: string): Promise<Descriptor> {
   return new Promise((resolve, reject) => {
-    open(path, 'r', (error, fd) => (error ? reject(error) : resolve({ fd, buffer: Buffer.allocUnsafe(INITIAL_BUFFER) })));
-  });
-}
-
-async function readWhole(descriptor: Descriptor, path: string, maxBytes: number, expired: () => boolean): Promise<string> {
-  let buffer = descriptor.buffer;
-  let total = 0;
-  for (;;) {
-    if (total === buffer.length) {
-      const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, maxBytes + 1));
-      buffer.copy(bigger, 0, 0, total);
-      buffer = bigger;
-    }
-    const bytesRead = await readAt(descriptor.fd, buffer, total);
-    if (expired()) return '';
-    if (bytesRead === 0) return buffer.toString('utf8', 0, total);
-    total += bytesRead;
-    if (total > maxBytes) {
-      throw new HostPreconditionError(`${path} is larger than ${maxBytes} bytes (a mount storm?); refusing to read it`);
-    }
-  }
-}
-
-/** pread(2) into `buffer` from `offset` on, at the same offset of the file. */
-function readAt(fd: number, buffer: Buffer, offset: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    read(fd, buffer, offset, buffer.length - offset, offset, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead)));
+    open(path, 'r', (error, fd) => (error ? reject(error) : resolve({ fd, buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES) })));
   });
 }
